@@ -1,0 +1,81 @@
+"""The article's starting point, built through the IAM and S3 APIs as an administrator would.
+
+User `jonnung` (an access key, no permissions), role `S3BucketListReadOnlyRole`
+(trusting only EC2, allowed the S3 List actions) and bucket `jonnung-sample-bucket`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+USER = "jonnung"
+ROLE = "S3BucketListReadOnlyRole"
+LIST_POLICY = "S3BucketListReadOnly"
+BUCKET = "jonnung-sample-bucket"
+
+
+def trust_policy(*, aws=None, service=None) -> dict:
+    """A role trust policy letting the given principals call sts:AssumeRole."""
+    principal = {}
+    if aws:
+        principal["AWS"] = aws
+    if service:
+        principal["Service"] = service
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}],
+    }
+
+
+LIST_ONLY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "ListOnly", "Effect": "Allow", "Action": "s3:List*", "Resource": "*"}],
+}
+
+
+@dataclass(frozen=True)
+class ArticleSetup:
+    user_name: str
+    user_arn: str
+    access_key_id: str
+    secret_access_key: str
+    role_name: str
+    role_arn: str
+    bucket: str
+    region: str
+
+    def __repr__(self) -> str:
+        return "\n".join(
+            [
+                f"IAM user     {self.user_arn}  (no policies)",
+                f"access key   {self.access_key_id}",
+                f"role         {self.role_arn}  (trusts ec2.amazonaws.com only)",
+                f"bucket       s3://{self.bucket}",
+            ]
+        )
+
+
+def setup(lab) -> ArticleSetup:
+    admin = lab.admin_session()
+    iam, s3 = admin.client("iam"), admin.client("s3")
+    iam.create_user(UserName=USER)
+    key = iam.create_access_key(UserName=USER)["AccessKey"]
+    role = iam.create_role(
+        RoleName=ROLE,
+        AssumeRolePolicyDocument=json.dumps(trust_policy(service="ec2.amazonaws.com")),
+        Description="Lets a trusted principal list S3 buckets",
+    )["Role"]
+    policy = iam.create_policy(PolicyName=LIST_POLICY, PolicyDocument=json.dumps(LIST_ONLY))["Policy"]
+    iam.attach_role_policy(RoleName=ROLE, PolicyArn=policy["Arn"])
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": lab.region})
+    return ArticleSetup(
+        user_name=USER,
+        user_arn=f"arn:aws:iam::{lab.account_id}:user/{USER}",
+        access_key_id=key["AccessKeyId"],
+        secret_access_key=key["SecretAccessKey"],
+        role_name=ROLE,
+        role_arn=role["Arn"],
+        bucket=BUCKET,
+        region=lab.region,
+    )

@@ -1,0 +1,227 @@
+"""`iamlab.Lab`: a small, faithful AWS on 127.0.0.1 for one learner.
+
+moto provides the services; every request is authenticated by the lab's front
+door and decided by `iamlab.policy`, never by moto's own check. The learner's
+real credentials and `~/.aws` are never read: `env()` and the sessions handed
+out here carry only the lab's own keys, config files and endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+
+import boto3
+from botocore.config import Config
+from moto.core.base_backend import BackendDict
+from moto.moto_api._internal import mock_random
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
+
+from iamlab.lab import hooks, transport
+from iamlab.lab.clock import ARTICLE_TIME, LabClock
+from iamlab.lab.context import request_context
+from iamlab.lab.front import Front
+from iamlab.lab.gate import Gate
+from iamlab.lab.journal import Journal
+
+LOOPBACK = "127.0.0.1"
+ADMIN_USER = "admin"
+ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
+# The CLI prints dates in local time; pinning the zone keeps lesson outputs identical everywhere.
+LAB_TIMEZONE = "KST-9"
+
+
+class Lab:
+    """A local AWS account with IAM enforcement always on. Use as a context manager."""
+
+    def __init__(self, account_id: str = "123456789012", region: str = "ap-northeast-2", *, seed: int = 2021):
+        if not (len(account_id) == 12 and account_id.isdigit()):
+            raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
+        hooks.install()
+        hooks.activate(self)
+        self.account_id = account_id
+        self.region = region
+        self.clock = LabClock(ARTICLE_TIME)
+        self.journal = Journal(account_id, region)
+        self.gate = Gate(self)
+        self._saved_environ: dict[str, str] | None = None
+        self._closed = False
+        try:
+            BackendDict.reset()
+            mock_random.seed(seed)
+            self._folder = tempfile.mkdtemp(prefix="iamlab-")
+            self.front = Front(self, DomainDispatcherApplication(create_backend_app))
+            self._server = make_server(LOOPBACK, 0, self.front, threaded=True, request_handler=_QuietHandler)
+            self.port = self._server.server_address[1]
+            self._thread = threading.Thread(target=self._server.serve_forever, name="iamlab-server", daemon=True)
+            self._thread.start()
+            self._admin_key = self._bootstrap_admin()
+            self._write_aws_files()
+        except BaseException:
+            self.close()
+            raise
+
+    # -- the contract ----------------------------------------------------------------------
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def session(self, access_key_id: str, secret_access_key: str, session_token: str | None = None):
+        """A boto3 Session signed with these credentials, talking only to this lab."""
+        session = LabSession(
+            self.endpoint_url,
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret_access_key,
+            aws_session_token=session_token,
+            region_name=self.region,
+            botocore_session=_isolated_botocore_session(),
+        )
+        transport.install(session, self.front, LOOPBACK, self.port)
+        return session
+
+    def admin_session(self):
+        """A boto3 Session acting as the lab's administrator (IAM user `admin`, AdministratorAccess)."""
+        key = self._admin_key
+        return self.session(key.access_key_id, key.secret_access_key)
+
+    def env(self) -> dict[str, str]:
+        """The environment for a subprocess such as the AWS CLI, pointed at this lab only."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(
+            AWS_ENDPOINT_URL=self.endpoint_url,
+            AWS_CONFIG_FILE=os.path.join(self._folder, "config"),
+            AWS_SHARED_CREDENTIALS_FILE=os.path.join(self._folder, "credentials"),
+            AWS_EC2_METADATA_DISABLED="true",
+            AWS_PAGER="",
+            TZ=LAB_TIMEZONE,
+            PATH=_with_python_scripts(env.get("PATH", "")),
+        )
+        return env
+
+    def close(self) -> None:
+        """Stop the server, restore the kernel's environment and forget the lab's state."""
+        if self._closed:
+            return
+        self._closed = True
+        self.restore_env()
+        server = getattr(self, "_server", None)
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        folder = getattr(self, "_folder", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        BackendDict.reset()
+        hooks.deactivate(self)
+
+    def __enter__(self) -> Lab:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- helpers for lessons ------------------------------------------------------------------
+    def export_env(self) -> None:
+        """Point this kernel's `!aws` shell commands at the lab (undone by `close()`)."""
+        if self._saved_environ is None:
+            self._saved_environ = {k: v for k, v in os.environ.items() if _lab_managed(k)}
+        lab_env = self.env()
+        for key in [k for k in os.environ if k.startswith("AWS_")]:
+            del os.environ[key]
+        os.environ.update({k: v for k, v in lab_env.items() if _lab_managed(k)})
+
+    def restore_env(self) -> None:
+        if self._saved_environ is None:
+            return
+        for key in [k for k in os.environ if _lab_managed(k)]:
+            del os.environ[key]
+        os.environ.update(self._saved_environ)
+        self._saved_environ = None
+
+    def setup_article(self):
+        """The article's starting point: user jonnung, S3BucketListReadOnlyRole (EC2 only), the bucket."""
+        from iamlab.lab.article import setup
+
+        return setup(self)
+
+    def request_context(self, caller, call) -> dict:
+        return request_context(self.gate.iam, caller, call, self.clock.now(), self.region)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _bootstrap_admin(self):
+        iam = self.gate.iam
+        iam.create_user(self.region, ADMIN_USER, "/", [])
+        iam.attach_user_policy(ADMINISTRATOR_ACCESS, ADMIN_USER)
+        return iam.create_access_key(ADMIN_USER)
+
+    def _write_aws_files(self) -> None:
+        key = self._admin_key
+        _write_private(os.path.join(self._folder, "config"), f"[default]\nregion = {self.region}\noutput = json\n")
+        _write_private(
+            os.path.join(self._folder, "credentials"),
+            f"[default]\naws_access_key_id = {key.access_key_id}\naws_secret_access_key = {key.secret_access_key}\n",
+        )
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else self.endpoint_url
+        return f"Lab(account_id={self.account_id!r}, region={self.region!r}, {state})"
+
+
+def _lab_managed(name: str) -> bool:
+    return name.startswith("AWS_") or name in ("TZ", "PATH")
+
+
+def _with_python_scripts(path: str) -> str:
+    """PATH with this Python's scripts folder first, so `aws` is the CLI installed beside iamlab."""
+    scripts = os.path.dirname(sys.executable)
+    parts = [p for p in path.split(os.pathsep) if p and p != scripts]
+    return os.pathsep.join([scripts, *parts])
+
+
+class _QuietHandler(MotoRequestHandler):
+    """Serve without printing an access log line into the learner's notebook."""
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+def _write_private(path: str, text: str) -> None:
+    """Write a file only its owner can read, as `aws configure` expects for credentials."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+
+
+def _isolated_botocore_session():
+    """A botocore session deaf to the learner's AWS_* variables and ~/.aws files."""
+    import botocore.session
+    from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES
+
+    no_env = {name: (spec[0], None, spec[2], spec[3]) for name, spec in BOTOCORE_DEFAUT_SESSION_VARIABLES.items()}
+    no_env["config_file"] = (None, None, os.devnull, None)
+    no_env["credentials_file"] = (None, None, os.devnull, None)
+    no_env["profile"] = (None, None, None, None)
+    return botocore.session.Session(session_vars=no_env)
+
+
+class LabSession(boto3.Session):
+    """A boto3 Session whose clients and resources default to the lab's endpoint."""
+
+    def __init__(self, endpoint_url: str, **kwargs):
+        super().__init__(**kwargs)
+        self.endpoint_url = endpoint_url
+
+    def client(self, service_name, **kwargs):
+        kwargs.setdefault("endpoint_url", self.endpoint_url)
+        kwargs.setdefault("config", Config(retries={"max_attempts": 1}))
+        return super().client(service_name, **kwargs)
+
+    def resource(self, service_name, **kwargs):
+        kwargs.setdefault("endpoint_url", self.endpoint_url)
+        kwargs.setdefault("config", Config(retries={"max_attempts": 1}))
+        return super().resource(service_name, **kwargs)

@@ -1,0 +1,248 @@
+"""The gate every lab request passes: authorize with iamlab.policy, then let moto act.
+
+moto calls `Gate.authorize` (through the hook in `hooks.py`) before it performs
+any action. The caller is already authenticated by the WSGI front (`front.py`);
+here the request becomes an engine `Request`, the applicable policies are gathered,
+and a denial becomes AWS's own `AccessDenied`, recorded in the journal.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import unquote
+
+from moto.iam.models import iam_backends
+from moto.s3.models import s3_backends
+from moto.sts.models import sts_backends
+
+from iamlab.lab import actions, policies
+from iamlab.lab.errors import AWSError, Refused
+from iamlab.lab.identity import SessionExtras
+from iamlab.lab.journal import Entry
+from iamlab.policy import MalformedPolicyDocument, Policy, Request, evaluate
+
+# API -> (parameter holding a policy document, policy kind) validated before moto stores it.
+POLICY_WRITES = {
+    "CreatePolicy": ("PolicyDocument", "identity"),
+    "CreatePolicyVersion": ("PolicyDocument", "identity"),
+    "PutUserPolicy": ("PolicyDocument", "identity"),
+    "PutGroupPolicy": ("PolicyDocument", "identity"),
+    "PutRolePolicy": ("PolicyDocument", "identity"),
+    "CreateRole": ("AssumeRolePolicyDocument", "trust"),
+    "UpdateAssumeRolePolicy": ("PolicyDocument", "trust"),
+}
+
+MAX_ROLE_DURATION = 43200
+CHAINED_SESSION_LIMIT = 3600
+
+
+class Gate:
+    def __init__(self, lab):
+        self.lab = lab
+
+    # -- moto state -------------------------------------------------------------------------
+    @property
+    def iam(self):
+        return iam_backends[self.lab.account_id]["aws"]
+
+    @property
+    def sts(self):
+        return sts_backends[self.lab.account_id]["aws"]
+
+    @property
+    def s3(self):
+        return s3_backends[self.lab.account_id]["aws"]
+
+    # -- the hook ---------------------------------------------------------------------------
+    def authorize(self, handler, call, moto_resource: str) -> None:
+        """Decide the request moto is about to serve; raise `Refused` to stop it."""
+        try:
+            self._authorize(handler, call, moto_resource)
+        except AWSError as error:
+            call.refusal = error
+            raise Refused() from None
+
+    def _authorize(self, handler, call, moto_resource: str) -> None:
+        caller = call.caller
+        op = actions.describe(handler, call.service, moto_resource, caller, self.iam)
+        call.operation = op
+        params = actions.query_params(handler)
+        if op.api in actions.ASSUME_ACTIONS:
+            self._check_duration_syntax(params)
+        resource_policy = self._resource_policy(op)
+        policy_set = policies.for_caller(self.iam, caller)
+        context = self.lab.request_context(caller, call) | op.context
+        for action, resource in [(op.action, op.resource), *op.also]:
+            request = Request(
+                principal=caller.arn,
+                action=action,
+                resource=resource,
+                resource_account=self.lab.account_id,
+                context=context,
+            )
+            decision = evaluate(
+                request,
+                identity_policies=policy_set.identity,
+                resource_policy=resource_policy,
+                permissions_boundary=policy_set.boundary,
+                session_policy=policy_set.session or None,
+            )
+            if not decision.allowed:
+                message = decision.basic_message if call.service == "sts" else decision.message
+                self._record(call, decision, message)
+                raise AWSError("AccessDenied", message)
+        self._record(call, decision, "")
+        if op.api in POLICY_WRITES:
+            self._validate_policy_write(op, params)
+        if call.service == "s3" and op.api == "PutBucketPolicy":
+            self._validate_document(handler.body, "resource")
+        if op.api in actions.ASSUME_ACTIONS:
+            call.pending_session = self._session_extras(caller, params, op)
+
+    def _record(self, call, decision, message: str) -> None:
+        self.lab.journal.record(
+            Entry(
+                time=self.lab.clock.now(),
+                principal=call.caller.arn,
+                action=decision.request.action,
+                resource=decision.request.resource,
+                result=decision.result,
+                message=message,
+                deciding=tuple(decision.deciding),
+                decision=decision,
+                user_agent=call.user_agent,
+                request_id=call.request_id,
+            )
+        )
+
+    # -- resource-based policies ---------------------------------------------------------------
+    def _resource_policy(self, op):
+        if op.action.lower() in ("sts:assumerole", "sts:setsourceidentity", "sts:tagsession"):
+            role = self._role_by_arn(op.resource)
+            if role is None:
+                return None
+            return policies.as_policy(
+                role.assume_role_policy_document, kind="trust", name=f"trust policy of role {role.name}",
+                source_type="resource",
+            )
+        if op.action.startswith("s3:") and op.resource.startswith("arn:aws:s3:::"):
+            bucket_name = op.resource[len("arn:aws:s3:::") :].split("/", 1)[0]
+            bucket = self.s3.buckets.get(bucket_name)
+            if bucket is not None and bucket.policy:
+                return policies.as_policy(
+                    bucket.policy, kind="resource", name=f"bucket policy of {bucket_name}", source_type="resource"
+                )
+        return None
+
+    def _role_by_arn(self, arn: str):
+        try:
+            return self.iam.get_role_by_arn(arn)
+        except Exception:
+            return None
+
+    # -- validation IAM and STS do before storing or issuing anything -------------------------
+    def _validate_document(self, document, kind: str) -> None:
+        if isinstance(document, bytes):
+            document = document.decode("utf-8", "replace")
+        try:
+            Policy.parse(document, kind=kind)
+        except MalformedPolicyDocument as error:
+            raise AWSError("MalformedPolicyDocument", error.message) from None
+        if kind == "trust":
+            self._check_trust_principals(document)
+
+    def _validate_policy_write(self, op, params) -> None:
+        name, kind = POLICY_WRITES[op.api]
+        if name not in params:
+            return
+        self._validate_document(params[name], kind)
+
+    def _check_trust_principals(self, document: str) -> None:
+        """IAM refuses a trust policy naming a user or role of this account that does not exist."""
+        statements = json.loads(document).get("Statement", [])
+        for statement in statements if isinstance(statements, list) else [statements]:
+            principal = statement.get("Principal") or {}
+            if not isinstance(principal, dict):
+                continue
+            names = principal.get("AWS", [])
+            for arn in names if isinstance(names, list) else [names]:
+                if not self._principal_exists(arn):
+                    raise AWSError("MalformedPolicyDocument", f'Invalid principal in policy: "AWS":"{arn}"')
+
+    def _principal_exists(self, arn: str) -> bool:
+        prefix = f"arn:aws:iam::{self.lab.account_id}:"
+        if not isinstance(arn, str) or not arn.startswith(prefix):
+            return True
+        kind, _, rest = arn[len(prefix) :].partition("/")
+        name = rest.rsplit("/", 1)[-1]
+        if kind == "user":
+            return name in self.iam.users and arn == f"{prefix}user{self.iam.users[name].path}{name}"
+        if kind == "role":
+            return name in self.iam.roles and arn == f"{prefix}role{self.iam.roles[name].path}{name}"
+        return True
+
+    def _check_duration_syntax(self, params) -> None:
+        if "DurationSeconds" not in params:
+            return
+        value = params["DurationSeconds"]
+        if not value.isdigit():
+            raise AWSError("ValidationError", f"Value '{value}' at 'durationSeconds' failed to satisfy constraint")
+        seconds = int(value)
+        if seconds < 900:
+            raise AWSError(
+                "ValidationError",
+                f"1 validation error detected: Value '{seconds}' at 'durationSeconds' failed to satisfy "
+                "constraint: Member must have value greater than or equal to 900",
+            )
+        if seconds > MAX_ROLE_DURATION:
+            raise AWSError(
+                "ValidationError",
+                f"1 validation error detected: Value '{seconds}' at 'durationSeconds' failed to satisfy "
+                f"constraint: Member must have value less than or equal to {MAX_ROLE_DURATION}",
+            )
+
+    def _session_extras(self, caller, params, op) -> SessionExtras:
+        role = self._role_by_arn(op.resource)
+        seconds = int(params.get("DurationSeconds", "3600"))
+        chained = caller.kind == "assumed-role"
+        if chained and seconds > CHAINED_SESSION_LIMIT:
+            raise AWSError(
+                "ValidationError",
+                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+            )
+        if role is not None and seconds > int(role.max_session_duration or 3600):
+            raise AWSError(
+                "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+            )
+        session_policies = []
+        if params.get("Policy"):
+            self._validate_document(params["Policy"], "session")
+            session_policies.append(
+                Policy.parse(params["Policy"], kind="session", name="inline session policy", source_type="session")
+            )
+        for arn in actions.member_list(params, "PolicyArns.member.") + [
+            params[k] for k in sorted(params) if k.startswith("PolicyArns.member.") and k.endswith(".arn")
+        ]:
+            managed = self.iam.managed_policies.get(unquote(arn))
+            if managed is None:
+                raise AWSError("NoSuchEntity", f"Policy {arn} does not exist or is not attachable.")
+            session_policies.append(
+                Policy.parse(
+                    policies.managed_document(managed), kind="session", name=f"session policy {managed.name}",
+                    source_type="session",
+                )
+            )
+        tags = actions.tag_pairs(params)
+        inherited = caller.extras.tags if chained and caller.extras else {}
+        transitive = caller.extras.transitive_tag_keys if chained and caller.extras else ()
+        carried = {k: v for k, v in inherited.items() if k in transitive}
+        return SessionExtras(
+            session_policies=tuple(session_policies),
+            tags=carried | tags,
+            transitive_tag_keys=tuple(transitive) + tuple(actions.member_list(params, "TransitiveTagKeys.member.")),
+            source_identity=params.get("SourceIdentity") or (caller.extras.source_identity if caller.extras else None),
+            external_id=params.get("ExternalId"),
+            chained=chained,
+            issued_at=self.lab.clock.now(),
+            source_principal=caller.arn,
+        )

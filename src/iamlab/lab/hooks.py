@@ -1,0 +1,129 @@
+"""The few places where the lab hooks into moto, installed once per process.
+
+moto is pinned to one minor version because of these. `install()` checks every
+hook point first and raises `HookPointMoved` naming it, so an upgrade that moves
+one fails loudly instead of silently skipping enforcement.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as real_datetime
+import threading
+import types
+
+import moto.core.authorization as moto_authorization
+import moto.iam.models as moto_iam_models
+import moto.s3.models as moto_s3_models
+import moto.settings as moto_settings
+import moto.sts.models as moto_sts_models
+from moto.moto_api._internal import mock_random
+
+
+class HookPointMoved(RuntimeError):
+    """moto changed where iamlab hooks in; enforcement cannot be guaranteed."""
+
+
+HOOK_POINTS = (
+    (moto_authorization.ActionAuthenticatorMixin, "_authenticate_and_authorize_action"),
+    (moto_sts_models.STSBackend, "assume_role"),
+    (moto_sts_models, "random_session_token"),
+    (moto_sts_models, "utcnow"),
+    (moto_iam_models, "utcnow"),
+    (moto_s3_models, "datetime"),
+    (moto_settings, "default_user_config"),
+)
+
+_installed = False
+_active = {"lab": None}
+_call = threading.local()
+
+
+def active_lab():
+    return _active["lab"]
+
+
+def current_call():
+    """The lab's bookkeeping for the request this thread is serving, if any."""
+    return getattr(_call, "value", None)
+
+
+def set_current_call(value) -> None:
+    _call.value = value
+
+
+def check_hook_points() -> None:
+    for owner, name in HOOK_POINTS:
+        if not hasattr(owner, name):
+            raise HookPointMoved(f"moto no longer has {getattr(owner, '__name__', owner)}.{name}")
+
+
+def _seeded_session_token() -> str:
+    body = base64.b64encode(mock_random.getrandbits(266 * 8).to_bytes(266, "big")).decode()
+    return "FQoGZXIvYXdzEBYaD" + body[len("FQoGZXIvYXdzEBYaD") :]
+
+
+def _lab_now_naive():
+    lab = active_lab()
+    return lab.clock.utcnow_naive() if lab else real_datetime.datetime.now(real_datetime.timezone.utc).replace(tzinfo=None)
+
+
+class _LabDatetime(real_datetime.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        lab = active_lab()
+        if lab is None:
+            return real_datetime.datetime.now(tz)
+        now = lab.clock.now()
+        return now.astimezone(tz) if tz else now.replace(tzinfo=None)
+
+
+def install() -> None:
+    """Route moto's authorization, clock and randomness through the active lab."""
+    global _installed
+    if _installed:
+        return
+    check_hook_points()
+    mixin = moto_authorization.ActionAuthenticatorMixin
+    original_authorize = mixin._authenticate_and_authorize_action
+
+    def authorize(handler, iam_request_cls, resource="*"):
+        lab, call = active_lab(), current_call()
+        if lab is None or call is None:
+            return original_authorize(handler, iam_request_cls, resource)
+        lab.gate.authorize(handler, call, resource)
+
+    mixin._authenticate_and_authorize_action = authorize
+
+    original_assume = moto_sts_models.STSBackend.assume_role
+
+    def assume_role(backend, *args, **kwargs):
+        session = original_assume(backend, *args, **kwargs)
+        call = current_call()
+        if call is not None and call.pending_session is not None:
+            session.iamlab_extras = call.pending_session
+        return session
+
+    moto_sts_models.STSBackend.assume_role = assume_role
+    moto_sts_models.random_session_token = _seeded_session_token
+    moto_sts_models.utcnow = _lab_now_naive
+    moto_iam_models.utcnow = _lab_now_naive
+    moto_s3_models.datetime = types.SimpleNamespace(
+        datetime=_LabDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone
+    )
+    moto_settings.default_user_config.setdefault("iam", {})["load_aws_managed_policies"] = True
+    _installed = True
+
+
+def activate(lab) -> None:
+    if _active["lab"] is not None and _active["lab"] is not lab:
+        raise RuntimeError(
+            "Another iamlab.Lab is already running in this process; call its close() first "
+            "(one lab per kernel keeps its accounts and clock unambiguous)."
+        )
+    _active["lab"] = lab
+
+
+def deactivate(lab) -> None:
+    if _active["lab"] is lab:
+        _active["lab"] = None

@@ -1,0 +1,103 @@
+"""Who is calling: resolve an access key to an IAM user or an assumed-role session.
+
+This is the authentication half of every request. It reads moto's IAM and STS
+state (the source of truth for keys) and answers with AWS's own refusal when the
+key, token or signature is wrong, or the session has expired.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from iamlab.lab.errors import AWSError
+
+
+@dataclass
+class SessionExtras:
+    """What STS knows about a session beyond moto's record: the policies that narrow it."""
+
+    session_policies: tuple = ()
+    tags: dict[str, str] = field(default_factory=dict)
+    transitive_tag_keys: tuple[str, ...] = ()
+    source_identity: str | None = None
+    external_id: str | None = None
+    chained: bool = False
+    issued_at: dt.datetime | None = None
+    source_principal: str | None = None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authenticated principal and everything the policy engine needs about it."""
+
+    arn: str
+    account_id: str
+    kind: str  # "user" | "assumed-role"
+    name: str  # user name, or role name for a session
+    userid: str
+    secret_access_key: str
+    user: object | None = None
+    role: object | None = None
+    session: object | None = None  # moto's AssumedRole
+    extras: SessionExtras | None = None
+
+    @property
+    def principal_arn(self) -> str:
+        """`aws:PrincipalArn`: the role's ARN for a session, the caller's own ARN otherwise."""
+        return self.role.arn if self.kind == "assumed-role" and self.role is not None else self.arn
+
+
+def _invalid_key(service: str) -> AWSError:
+    if service == "s3":
+        return AWSError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+    return AWSError("InvalidClientTokenId", "The security token included in the request is invalid.")
+
+
+def _bad_token(service: str) -> AWSError:
+    if service == "s3":
+        return AWSError("InvalidToken", "The provided token is malformed or otherwise invalid.")
+    return AWSError("InvalidClientTokenId", "The security token included in the request is invalid.")
+
+
+def _expired(service: str) -> AWSError:
+    if service == "s3":
+        return AWSError("ExpiredToken", "The provided token has expired.")
+    return AWSError("ExpiredToken", "The security token included in the request is expired")
+
+
+def resolve(iam, sts, access_key_id: str, session_token: str | None, service: str, now: dt.datetime) -> Caller:
+    """The caller behind `access_key_id`, or AWS's refusal for a bad key, token or expiry."""
+    key = iam.access_keys.get(access_key_id)
+    if key is None or key.status != "Active":
+        raise _invalid_key(service)
+    if key.role_arn is None:
+        if session_token:
+            raise _bad_token(service)
+        user = iam.users.get(key.user_name)
+        if user is None:
+            raise _invalid_key(service)
+        arn = f"arn:aws:iam::{iam.account_id}:user{user.path}{user.name}"
+        return Caller(arn, iam.account_id, "user", user.name, user.id, key.secret_access_key, user=user)
+    session = sts.get_assumed_role_from_access_key(access_key_id)
+    if session is None:
+        raise _invalid_key(service)
+    if not session_token or session_token != session.session_token:
+        raise _bad_token(service)
+    if now >= session.expiration:
+        raise _expired(service)
+    try:
+        role = iam.get_role_by_arn(session.role_arn)
+    except Exception:  # the role was deleted: its sessions die with it, as in AWS
+        raise _bad_token(service) from None
+    return Caller(
+        arn=session.arn,
+        account_id=iam.account_id,
+        kind="assumed-role",
+        name=role.name,
+        userid=f"{role.id}:{session.session_name}",
+        secret_access_key=session.secret_access_key,
+        role=role,
+        session=session,
+        extras=getattr(session, "iamlab_extras", None) or SessionExtras(),
+    )

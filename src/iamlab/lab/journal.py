@@ -1,0 +1,142 @@
+"""The request journal: a CloudTrail-like history of everything the lab decided.
+
+Lessons read it to show "what just happened", teachers export it as CloudTrail
+records. Every entry keeps the engine's decision so the "why" is never lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import threading
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Entry:
+    time: dt.datetime
+    principal: str
+    action: str
+    resource: str
+    result: str  # "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied" | an authentication error code
+    message: str
+    deciding: tuple = ()
+    decision: object | None = field(default=None, compare=False, repr=False)
+    source_ip: str = "127.0.0.1"
+    user_agent: str = ""
+    request_id: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.result == "Allowed"
+
+    def deciding_labels(self) -> list[str]:
+        return [_statement_label(s) for s in self.deciding]
+
+    def to_cloudtrail(self, account_id: str, region: str) -> dict:
+        """This entry as a CloudTrail record (eventVersion 1.08)."""
+        service, _, name = self.action.partition(":")
+        kind = "AssumedRole" if ":assumed-role/" in self.principal else "IAMUser"
+        record = {
+            "eventVersion": "1.08",
+            "userIdentity": {"type": kind, "arn": self.principal, "accountId": account_id},
+            "eventTime": self.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "eventSource": f"{service}.amazonaws.com",
+            "eventName": name,
+            "awsRegion": region,
+            "sourceIPAddress": self.source_ip,
+            "userAgent": self.user_agent,
+            "requestID": self.request_id,
+            "eventType": "AwsApiCall",
+            "recipientAccountId": account_id,
+            "resources": [] if self.resource == "*" else [{"ARN": self.resource}],
+        }
+        if not self.allowed:
+            record["errorCode"] = "AccessDenied" if self.result.endswith("Denied") else self.result
+            record["errorMessage"] = self.message
+        return record
+
+
+def _statement_label(statement) -> str:
+    policy = getattr(statement, "policy_name", None) or getattr(statement, "policy", None) or "policy"
+    sid = getattr(statement, "sid", None)
+    index = getattr(statement, "index", None)
+    where = f"Sid {sid}" if sid else f"statement {index}"
+    return f"{policy}: {where} ({getattr(statement, 'effect', '')})"
+
+
+class Journal:
+    """An append-only, thread-safe list of entries with notebook-friendly views."""
+
+    def __init__(self, account_id: str, region: str):
+        self._entries: list[Entry] = []
+        self._lock = threading.Lock()
+        self.account_id = account_id
+        self.region = region
+
+    def record(self, entry: Entry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def entries(self) -> list[Entry]:
+        with self._lock:
+            return list(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, index):
+        return self.entries()[index]
+
+    def last(self, n: int = 1) -> list[Entry]:
+        return self.entries()[-n:]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def to_cloudtrail(self) -> dict:
+        """All entries as a CloudTrail log file body: `{"Records": [...]}`."""
+        return {"Records": [e.to_cloudtrail(self.account_id, self.region) for e in self.entries()]}
+
+    def table(self, last: int | None = None) -> JournalTable:
+        entries = self.entries()
+        return JournalTable(entries[-last:] if last else entries)
+
+
+@dataclass
+class JournalTable:
+    """Entries shown as an event-history table (text in a terminal, HTML in a notebook)."""
+
+    entries: list[Entry]
+
+    COLUMNS = ("time", "principal", "action", "resource", "result")
+
+    def rows(self) -> list[tuple[str, ...]]:
+        return [
+            (e.time.strftime("%H:%M:%S"), _short(e.principal), e.action, _short(e.resource), e.result)
+            for e in self.entries
+        ]
+
+    def __repr__(self) -> str:
+        rows = [self.COLUMNS, *self.rows()]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(self.COLUMNS))]
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th style='text-align:left'>{c}</th>" for c in self.COLUMNS)
+        body = []
+        for e, row in zip(self.entries, self.rows()):
+            color = "#1a7f37" if e.allowed else "#cf222e"
+            cells = "".join(f"<td>{html.escape(c)}</td>" for c in row[:-1])
+            cells += f"<td style='color:{color};font-weight:bold' title='{html.escape(e.message)}'>{row[-1]}</td>"
+            body.append(f"<tr>{cells}</tr>")
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _short(arn: str) -> str:
+    """`arn:aws:iam::123456789012:user/jonnung` reads as `user/jonnung` in a narrow table."""
+    if arn.startswith("arn:") and arn.count(":") >= 5:
+        service, rest = arn.split(":")[2], arn.split(":", 5)[5]
+        return rest if service in ("iam", "sts") else f"{service}:{rest}" if service != "s3" else f"s3:::{rest}"
+    return arn

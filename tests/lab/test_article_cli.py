@@ -1,0 +1,105 @@
+"""The article's five steps typed into the real AWS CLI against the lab give the article's outputs."""
+
+import json
+
+from iamlab.lab.article import trust_policy
+from tests.conftest import run_aws
+
+ROLE = "arn:aws:iam::123456789012:role/S3BucketListReadOnlyRole"
+STEP3 = (
+    "An error occurred (AccessDenied) when calling the AssumeRole operation: User: "
+    "arn:aws:iam::123456789012:user/jonnung is not authorized to perform: sts:AssumeRole on resource: "
+    "arn:aws:iam::123456789012:role/S3BucketListReadOnlyRole"
+)
+
+
+def configure(env, article):
+    for key, value in [
+        ("aws_access_key_id", article.access_key_id),
+        ("aws_secret_access_key", article.secret_access_key),
+        ("region", "ap-northeast-2"),
+        ("output", "json"),
+    ]:
+        assert run_aws(env, "configure", "set", key, value, "--profile", "jonnung")[0] == 0
+
+
+def test_article_end_to_end(lab, article):
+    env = lab.env()
+    configure(env, article)
+
+    code, _, err = run_aws(env, "s3", "ls", "--profile", "jonnung")
+    assert code != 0
+    assert err.startswith("An error occurred (AccessDenied) when calling the ListBuckets operation: ")
+
+    assume = ["sts", "assume-role", "--profile", "jonnung", "--role-arn", ROLE, "--role-session-name", "jonnung-s3-role"]
+    code, _, err = run_aws(env, *assume)
+    assert code != 0
+    assert err == STEP3
+
+    new_trust = json.dumps(trust_policy(aws=article.user_arn, service="ec2.amazonaws.com"))
+    code, _, err = run_aws(
+        env, "iam", "update-assume-role-policy", "--role-name", article.role_name, "--policy-document", new_trust
+    )
+    assert code == 0, err
+
+    code, out, err = run_aws(env, *assume)
+    assert code == 0, err
+    credentials = json.loads(out)["Credentials"]
+    assert credentials["AccessKeyId"].startswith("ASIA")
+
+    env.update(
+        AWS_ACCESS_KEY_ID=credentials["AccessKeyId"],
+        AWS_SECRET_ACCESS_KEY=credentials["SecretAccessKey"],
+        AWS_SESSION_TOKEN=credentials["SessionToken"],
+    )
+    code, out, err = run_aws(env, "s3", "ls")
+    assert code == 0, err
+    assert out.split()[-1] == "jonnung-sample-bucket"
+
+    code, out, _ = run_aws(env, "sts", "get-caller-identity")
+    assert json.loads(out)["Arn"] == "arn:aws:sts::123456789012:assumed-role/S3BucketListReadOnlyRole/jonnung-s3-role"
+
+    code, _, err = run_aws(env, "s3api", "put-object", "--bucket", "jonnung-sample-bucket", "--key", "hello.txt")
+    assert code != 0
+    assert "(AccessDenied) when calling the PutObject operation" in err
+
+
+def test_step5_needs_no_identity_policy_on_the_user(lab, article):
+    """AWS's same-account rule: the trust policy naming the user suffices; the user keeps zero policies."""
+    admin_iam = lab.admin_session().client("iam")
+    admin_iam.update_assume_role_policy(
+        RoleName=article.role_name, PolicyDocument=json.dumps(trust_policy(aws=article.user_arn))
+    )
+    assert admin_iam.list_user_policies(UserName="jonnung")["PolicyNames"] == []
+    assert admin_iam.list_attached_user_policies(UserName="jonnung")["AttachedPolicies"] == []
+    assert admin_iam.list_groups_for_user(UserName="jonnung")["Groups"] == []
+    sts = lab.session(article.access_key_id, article.secret_access_key).client("sts")
+    session = sts.assume_role(RoleArn=article.role_arn, RoleSessionName="s1")
+    assert session["AssumedRoleUser"]["Arn"].endswith(":assumed-role/S3BucketListReadOnlyRole/s1")
+
+
+def test_account_root_in_trust_policy_also_needs_an_identity_allow(lab, article):
+    admin_iam = lab.admin_session().client("iam")
+    root = f"arn:aws:iam::{lab.account_id}:root"
+    admin_iam.update_assume_role_policy(RoleName=article.role_name, PolicyDocument=json.dumps(trust_policy(aws=root)))
+    sts = lab.session(article.access_key_id, article.secret_access_key).client("sts")
+    denied = _error_code(lambda: sts.assume_role(RoleArn=article.role_arn, RoleSessionName="s1"))
+    assert denied == "AccessDenied"
+    admin_iam.put_user_policy(
+        UserName="jonnung",
+        PolicyName="MayAssume",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": ROLE}]}
+        ),
+    )
+    assert sts.assume_role(RoleArn=article.role_arn, RoleSessionName="s1")["Credentials"]["AccessKeyId"]
+
+
+def _error_code(call):
+    from botocore.exceptions import ClientError
+
+    try:
+        call()
+    except ClientError as error:
+        return error.response["Error"]["Code"]
+    return None

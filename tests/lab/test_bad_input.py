@@ -1,0 +1,114 @@
+"""Bad input gets AWS's own error, never a traceback from inside iamlab."""
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.conftest import run_aws
+
+
+def error_of(call):
+    with pytest.raises(ClientError) as caught:
+        call()
+    return caught.value.response["Error"]["Code"], caught.value.response["Error"]["Message"]
+
+
+def test_unknown_access_key_is_invalid_client_token(lab):
+    sts = lab.session("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").client("sts")
+    assert error_of(sts.get_caller_identity) == (
+        "InvalidClientTokenId",
+        "The security token included in the request is invalid.",
+    )
+
+
+def test_unknown_access_key_on_s3_is_invalid_access_key_id(lab):
+    s3 = lab.session("AKIAIOSFODNN7EXAMPLE", "secret").client("s3")
+    assert error_of(s3.list_buckets)[0] == "InvalidAccessKeyId"
+
+
+def test_wrong_secret_is_signature_does_not_match(lab, article):
+    iam = lab.session(article.access_key_id, "not-the-secret").client("iam")
+    code, message = error_of(iam.list_users)
+    assert code == "SignatureDoesNotMatch"
+    assert message.startswith("The request signature we calculated does not match")
+
+
+def test_wrong_session_token(lab, article):
+    admin = lab.admin_session().client("iam")
+    admin.update_assume_role_policy(
+        RoleName=article.role_name,
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"AWS": article.user_arn}, "Action": "sts:AssumeRole"}],
+            }
+        ),
+    )
+    sts = lab.session(article.access_key_id, article.secret_access_key).client("sts")
+    creds = sts.assume_role(RoleArn=article.role_arn, RoleSessionName="s1")["Credentials"]
+    forged = lab.session(creds["AccessKeyId"], creds["SecretAccessKey"], "forged-token")
+    assert error_of(forged.client("sts").get_caller_identity)[0] == "InvalidClientTokenId"
+    assert error_of(forged.client("s3").list_buckets)[0] == "InvalidToken"
+    missing = lab.session(creds["AccessKeyId"], creds["SecretAccessKey"])
+    assert error_of(missing.client("sts").get_caller_identity)[0] == "InvalidClientTokenId"
+
+
+def test_mistyped_role_name_is_no_such_entity(lab, article):
+    iam = lab.admin_session().client("iam")
+    code, message = error_of(lambda: iam.get_role(RoleName="S3BucketListReadOnlyRol"))
+    assert code == "NoSuchEntity"
+    assert "S3BucketListReadOnlyRol" in message
+
+
+def test_assuming_a_mistyped_role_is_access_denied_as_in_aws(lab, article):
+    sts = lab.session(article.access_key_id, article.secret_access_key).client("sts")
+    code, message = error_of(
+        lambda: sts.assume_role(RoleArn=f"arn:aws:iam::{lab.account_id}:role/Typo", RoleSessionName="s1")
+    )
+    assert code == "AccessDenied"
+    assert message.endswith("on resource: arn:aws:iam::123456789012:role/Typo")
+
+
+def test_malformed_policy_is_refused_with_iam_text(lab):
+    iam = lab.admin_session().client("iam")
+    code, message = error_of(lambda: iam.create_policy(PolicyName="Broken", PolicyDocument="{not json"))
+    assert code == "MalformedPolicyDocument"
+    assert message
+    assert "Broken" not in [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]]
+
+
+def test_trust_policy_naming_a_missing_user_is_invalid_principal(lab, article):
+    iam = lab.admin_session().client("iam")
+    nobody = f"arn:aws:iam::{lab.account_id}:user/nobody"
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": nobody}, "Action": "sts:AssumeRole"}],
+    }
+    code, message = error_of(
+        lambda: iam.update_assume_role_policy(RoleName=article.role_name, PolicyDocument=json.dumps(document))
+    )
+    assert (code, message) == ("MalformedPolicyDocument", f'Invalid principal in policy: "AWS":"{nobody}"')
+
+
+def test_cli_with_unknown_profile_and_wrong_key(lab):
+    env = lab.env()
+    code, _, err = run_aws(env, "s3", "ls", "--profile", "nobody")
+    assert code != 0 and "could not be found" in err and "Traceback" not in err
+    env.update(AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY="x")
+    code, _, err = run_aws(env, "iam", "list-users")
+    assert err == (
+        "An error occurred (InvalidClientTokenId) when calling the ListUsers operation: "
+        "The security token included in the request is invalid."
+    )
+
+
+def test_unsigned_requests_and_the_control_api_are_refused(lab):
+    import urllib.request
+
+    for path in ("/", "/moto-api/reset"):
+        request = urllib.request.Request(lab.endpoint_url + path, method="POST", data=b"Action=ListUsers")
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(request, timeout=10)
+        assert caught.value.code == 403
+        assert b"Traceback" not in caught.value.read()

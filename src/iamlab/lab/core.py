@@ -149,6 +149,18 @@ class Lab:
 
         return setup(self)
 
+    def check(self, principal_arn: str, action: str, resource: str = "*", context: dict | None = None):
+        """Would `principal_arn` be allowed `action` on `resource`? A Decision, with nothing performed."""
+        from iamlab.lab.checks import check
+
+        return check(self, principal_arn, action, resource, context)
+
+    def instance_credentials(self, instance_profile: str, instance_id: str = "i-0123456789abcdef0") -> dict:
+        """Credentials as an EC2 instance with `instance_profile` reads them from its metadata service."""
+        from iamlab.lab.ec2 import instance_credentials
+
+        return instance_credentials(self, instance_profile, instance_id)
+
     def request_context(self, caller, call) -> dict:
         return request_context(self.gate.iam, caller, call, self.clock.now(), self.region)
 

@@ -69,7 +69,7 @@ class Gate:
         params = actions.query_params(handler)
         if op.api in actions.ASSUME_ACTIONS:
             self._check_duration_syntax(params)
-        resource_policy = self._resource_policy(op)
+        resource_policy = self.resource_policy(op)
         policy_set = policies.for_caller(self.iam, caller)
         context = self.lab.request_context(caller, call) | op.context
         for action, resource in [(op.action, op.resource), *op.also]:
@@ -116,7 +116,8 @@ class Gate:
         )
 
     # -- resource-based policies ---------------------------------------------------------------
-    def _resource_policy(self, op):
+    def resource_policy(self, op):
+        """The resource-based policy AWS would consult: a role's trust policy or a bucket policy."""
         if op.action.lower() in ("sts:assumerole", "sts:setsourceidentity", "sts:tagsession"):
             role = self._role_by_arn(op.resource)
             if role is None:

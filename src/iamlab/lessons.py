@@ -1,0 +1,38 @@
+"""Small helpers that keep lesson cells short and forgiving.
+
+A learner may run cells out of order (step 5 before step 4). These helpers explain
+what went wrong in a sentence instead of raising a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from iamlab.lab.article import trust_policy
+
+__all__ = ["Credentials", "session_credentials", "trust_policy"]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    access_key_id: str = ""
+    secret_access_key: str = ""
+    session_token: str = ""
+    expiration: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.access_key_id)
+
+
+def session_credentials(cli_output) -> Credentials:
+    """The Credentials in `aws sts assume-role` output, or empty ones and a note on what failed."""
+    text = cli_output.n if hasattr(cli_output, "n") else str(cli_output)
+    try:
+        found = json.loads(text)["Credentials"]
+    except (ValueError, KeyError, TypeError):
+        print("assume-role did not return credentials, so there is nothing to export yet:")
+        print("  " + (text.strip().splitlines() or ["(no output)"])[-1])
+        print("Hint: has the trust policy been updated (step 4)? Run that cell, then this one again.")
+        return Credentials()
+    return Credentials(found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"], found["Expiration"])

@@ -90,19 +90,19 @@ def member_list(params: dict[str, str], prefix: str) -> list[str]:
 def _iam_resource(api: str, params: dict[str, str], iam, caller) -> str:
     account = iam.account_id
 
-    def named(kind: str, name: str, lookup) -> str:
-        item = lookup.get(name)
+    def named(kind: str, name: str, items) -> str:
+        item = next((i for i in items if i.name == name), None)
         path = getattr(item, "path", "/") if item is not None else "/"
         return f"arn:aws:iam::{account}:{kind}{path}{name}"
 
     if "UserName" in params:
-        return named("user", params["UserName"], iam.users)
+        return named("user", params["UserName"], iam.users.values())
     if "RoleName" in params:
-        return named("role", params["RoleName"], iam.roles)
+        return named("role", params["RoleName"], iam.roles.values())
     if "GroupName" in params:
-        return named("group", params["GroupName"], iam.groups)
+        return named("group", params["GroupName"], iam.groups.values())
     if "InstanceProfileName" in params:
-        return named("instance-profile", params["InstanceProfileName"], iam.instance_profiles)
+        return named("instance-profile", params["InstanceProfileName"], iam.instance_profiles.values())
     if "PolicyArn" in params:
         return params["PolicyArn"]
     if api == "CreatePolicy" and "PolicyName" in params:

@@ -40,7 +40,7 @@ def check(lab, principal_arn: str, action: str, resource: str = "*", context: di
     caller = caller_for(gate.iam, principal_arn)
     call = SimpleNamespace(source_ip="127.0.0.1", region=lab.region)
     op = SimpleNamespace(action=action, resource=resource)
-    policy_set = policies.for_caller(gate.iam, caller)
+    policy_set = policies.for_caller(gate.iam, caller, lab.user_boundaries)
     request = Request(
         principal=caller.arn,
         action=action,

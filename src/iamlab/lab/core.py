@@ -49,6 +49,7 @@ class Lab:
         self.clock = LabClock(ARTICLE_TIME)
         self.journal = Journal(account_id, region)
         self.gate = Gate(self)
+        self.user_boundaries: dict[str, str] = {}  # moto keeps no permissions boundary for users
         self._saved_environ: dict[str, str] | None = None
         self._closed = False
         try:

@@ -34,6 +34,7 @@ class Call:
     user_agent: str
     request_id: str
     refusal: AWSError | None = None
+    answer: tuple | None = None  # a response the lab produced itself (APIs moto lacks)
     operation: object | None = None
     pending_session: object | None = None
     extra: dict = field(default_factory=dict)
@@ -50,9 +51,10 @@ def _headers(environ) -> dict[str, str]:
 class Front:
     """WSGI app: authenticate, then let moto (with the gate hooked in) serve the request."""
 
-    def __init__(self, lab, moto_app):
+    def __init__(self, lab, dispatcher):
         self.lab = lab
-        self.moto_app = moto_app
+        self.dispatcher = dispatcher
+        self._apps: dict[str, object] = {}  # signing service -> moto's Flask app (its lookup is slow)
 
     def __call__(self, environ, start_response):
         status, headers, body = self.handle(environ)
@@ -104,7 +106,7 @@ class Front:
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.lab.account_id
         hooks.set_current_call(call)
         try:
-            status, out_headers, out_body = self._run_moto(environ)
+            status, out_headers, out_body = self._run_moto(service, environ)
         except Exception as error:  # moto crashed: answer like AWS's InternalFailure, never a traceback
             status, out_headers, out_body = errors.render(
                 AWSError("InternalFailure", f"The lab could not serve this request ({type(error).__name__}).", 500),
@@ -114,16 +116,22 @@ class Front:
             hooks.set_current_call(None)
         if call.refusal is not None:
             return errors.render(call.refusal, errors.protocol_of(service, headers, raw_path), request_id)
+        if call.answer is not None:
+            status, out_headers, out_body = call.answer
+            return status, dict(out_headers), out_body.encode() if isinstance(out_body, str) else out_body
         return status, out_headers, out_body
 
-    def _run_moto(self, environ) -> tuple[int, dict[str, str], bytes]:
+    def _run_moto(self, service: str, environ) -> tuple[int, dict[str, str], bytes]:
         captured = {}
+        app = self._apps.get(service)
+        if app is None:
+            app = self._apps.setdefault(service, self.dispatcher.get_application(environ))
 
         def start_response(status, headers, exc_info=None):
             captured["status"] = int(status.split()[0])
             captured["headers"] = headers
 
-        chunks = self.moto_app(environ, start_response)
+        chunks = app(environ, start_response)
         try:
             body = b"".join(chunks)
         finally:

@@ -15,7 +15,9 @@ from moto.iam.models import iam_backends
 from moto.s3.models import s3_backends
 from moto.sts.models import sts_backends
 
-from iamlab.lab import actions, policies
+from moto.core.responses import ActionResult
+
+from iamlab.lab import actions, policies, simulator
 from iamlab.lab.errors import AWSError, Refused
 from iamlab.lab.identity import SessionExtras
 from iamlab.lab.journal import Entry
@@ -30,6 +32,33 @@ POLICY_WRITES = {
     "PutRolePolicy": ("PolicyDocument", "identity"),
     "CreateRole": ("AssumeRolePolicyDocument", "trust"),
     "UpdateAssumeRolePolicy": ("PolicyDocument", "trust"),
+}
+
+def _simulate(gate, api, params):
+    return simulator.simulate(gate.lab, api, params)
+
+
+def _put_user_boundary(gate, api, params):
+    gate.iam.get_user(params["UserName"])
+    arn = params["PermissionsBoundary"]
+    if arn not in gate.iam.managed_policies:
+        raise AWSError("NoSuchEntity", f"Scope ARN: {arn} does not exist or is not attachable.")
+    gate.lab.user_boundaries[params["UserName"]] = arn
+    return {}
+
+
+def _delete_user_boundary(gate, api, params):
+    gate.iam.get_user(params["UserName"])
+    gate.lab.user_boundaries.pop(params["UserName"], None)
+    return {}
+
+
+# IAM APIs moto lacks, answered by the lab itself after authorization.
+LAB_ANSWERED = {
+    "SimulatePrincipalPolicy": _simulate,
+    "SimulateCustomPolicy": _simulate,
+    "PutUserPermissionsBoundary": _put_user_boundary,
+    "DeleteUserPermissionsBoundary": _delete_user_boundary,
 }
 
 MAX_ROLE_DURATION = 43200
@@ -70,7 +99,7 @@ class Gate:
         if op.api in actions.ASSUME_ACTIONS:
             self._check_duration_syntax(params)
         resource_policy = self.resource_policy(op)
-        policy_set = policies.for_caller(self.iam, caller)
+        policy_set = policies.for_caller(self.iam, caller, self.lab.user_boundaries)
         context = self.lab.request_context(caller, call) | op.context
         for action, resource in [(op.action, op.resource), *op.also]:
             request = Request(
@@ -92,8 +121,14 @@ class Gate:
                 self._record(call, decision, message)
                 raise AWSError("AccessDenied", message)
         self._record(call, decision, "")
+        if call.service == "iam" and op.api in LAB_ANSWERED:
+            result = LAB_ANSWERED[op.api](self, op.api, params)
+            call.answer = handler.serialized(ActionResult(result))
+            raise Refused()
         if op.api in POLICY_WRITES:
             self._validate_policy_write(op, params)
+        if op.api == "CreateUser" and params.get("PermissionsBoundary") and params["UserName"] not in self.iam.users:
+            _put_user_boundary(self, op.api, params)
         if call.service == "s3" and op.api == "PutBucketPolicy":
             self._validate_document(handler.body, "resource")
         if op.api in actions.ASSUME_ACTIONS:
@@ -179,7 +214,7 @@ class Gate:
         if kind == "user":
             return name in self.iam.users and arn == f"{prefix}user{self.iam.users[name].path}{name}"
         if kind == "role":
-            return name in self.iam.roles and arn == f"{prefix}role{self.iam.roles[name].path}{name}"
+            return any(arn == role.arn for role in self.iam.roles.values())
         return True
 
     def _check_duration_syntax(self, params) -> None:

@@ -45,7 +45,7 @@ def _managed(policy) -> object:
     return as_policy(managed_document(policy), kind="identity", name=policy.name, source_type=source)
 
 
-def _attached_to(owner, label: str, source_type: str) -> list:
+def attached_to(owner, label: str, source_type: str) -> list:
     found = [
         as_policy(doc, kind="identity", name=f"{label} inline policy {name}", source_type=source_type)
         for name, doc in owner.policies.items()
@@ -63,18 +63,15 @@ def _boundary(iam, arn: str | None):
     return as_policy(managed_document(policy), kind="boundary", name=f"boundary {policy.name}", source_type="boundary")
 
 
-def for_caller(iam, caller) -> PolicySet:
+def for_caller(iam, caller, user_boundaries: dict[str, str]) -> PolicySet:
     if caller.kind == "user":
         user = caller.user
-        identity = _attached_to(user, f"user {user.name}", "user")
+        identity = attached_to(user, f"user {user.name}", "user")
         for group in iam.groups.values():
             if user in group.users:
-                identity.extend(_attached_to(group, f"group {group.name}", "group"))
-        boundary_arn = getattr(user, "permissions_boundary", None)
-        if isinstance(boundary_arn, dict):
-            boundary_arn = boundary_arn.get("PermissionsBoundaryArn")
-        return PolicySet(tuple(identity), _boundary(iam, boundary_arn), ())
+                identity.extend(attached_to(group, f"group {group.name}", "group"))
+        return PolicySet(tuple(identity), _boundary(iam, user_boundaries.get(user.name)), ())
     role = caller.role
-    identity = _attached_to(role, f"role {role.name}", "role")
+    identity = attached_to(role, f"role {role.name}", "role")
     session = tuple(caller.extras.session_policies) if caller.extras else ()
     return PolicySet(tuple(identity), _boundary(iam, role.permissions_boundary_arn), session)

@@ -112,3 +112,13 @@ def test_unsigned_requests_and_the_control_api_are_refused(lab):
             urllib.request.urlopen(request, timeout=10)
         assert caught.value.code == 403
         assert b"Traceback" not in caught.value.read()
+
+
+def test_bucket_policy_without_principal_is_malformed_policy(lab, article):
+    s3 = lab.admin_session().client("s3")
+    no_principal = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    )
+    code, _ = error_of(lambda: s3.put_bucket_policy(Bucket=article.bucket, Policy=no_principal))
+    assert code == "MalformedPolicy"
+    assert error_of(lambda: s3.get_bucket_policy(Bucket=article.bucket))[0] == "NoSuchBucketPolicy"

@@ -102,3 +102,13 @@ def test_export_env_is_undone_by_close(real_home):
         assert "AWS_PROFILE" not in os.environ
     assert os.environ["AWS_PROFILE"] == "work"
     assert os.environ["AWS_ACCESS_KEY_ID"] == REAL_KEY
+
+
+def test_another_account_id_is_used_throughout():
+    from iamlab import Lab
+
+    with Lab(account_id="111122223333", region="us-west-2") as lab:
+        article = lab.setup_article()
+        assert article.user_arn == "arn:aws:iam::111122223333:user/jonnung"
+        assert lab.admin_session().client("sts").get_caller_identity()["Account"] == "111122223333"
+        assert lab.admin_session().client("s3").list_buckets()["Buckets"][0]["Name"] == article.bucket

@@ -130,7 +130,7 @@ class Gate:
         if op.api == "CreateUser" and params.get("PermissionsBoundary") and params["UserName"] not in self.iam.users:
             _put_user_boundary(self, op.api, params)
         if call.service == "s3" and op.api == "PutBucketPolicy":
-            self._validate_document(handler.body, "resource")
+            self._validate_document(handler.body, "resource", code="MalformedPolicy")
         if op.api in actions.ASSUME_ACTIONS:
             call.pending_session = self._session_extras(caller, params, op)
 
@@ -177,13 +177,13 @@ class Gate:
             return None
 
     # -- validation IAM and STS do before storing or issuing anything -------------------------
-    def _validate_document(self, document, kind: str) -> None:
+    def _validate_document(self, document, kind: str, code: str = "MalformedPolicyDocument") -> None:
         if isinstance(document, bytes):
             document = document.decode("utf-8", "replace")
         try:
             Policy.parse(document, kind=kind)
         except MalformedPolicyDocument as error:
-            raise AWSError("MalformedPolicyDocument", error.message) from None
+            raise AWSError(code, error.message) from None
         if kind == "trust":
             self._check_trust_principals(document)
 

@@ -16,25 +16,31 @@ import sys
 import time
 
 LIST_ONLY = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}],
+    }
 )
 
-LAB_READY = """
-import time, json, resource
+LAB_READY = (
+    """
+import time, json
 t = time.perf_counter()
 from iamlab import Lab
 lab = Lab()
 admin = lab.admin_session().client("iam")
 admin.create_user(UserName="u")
-admin.put_user_policy(UserName="u", PolicyName="p", PolicyDocument=%r)
+admin.put_user_policy(UserName="u", PolicyName="p", PolicyDocument=POLICY)
 key = admin.create_access_key(UserName="u")["AccessKey"]
 lab.session(key["AccessKeyId"], key["SecretAccessKey"]).client("s3").list_buckets()
 ready = time.perf_counter() - t
 rss = int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
 print(json.dumps({"ready": ready, "rss_mb": rss}))
-""" % LIST_ONLY
+""".replace("POLICY", repr(LIST_ONLY))
+)
 
-MOTO_READY = """
+MOTO_READY = (
+    """
 import time, json
 t = time.perf_counter()
 import boto3
@@ -45,7 +51,7 @@ with mock_aws():
     def run():
         iam = boto3.client("iam", region_name="ap-northeast-2")
         iam.create_user(UserName="u")
-        iam.put_user_policy(UserName="u", PolicyName="p", PolicyDocument=%r)
+        iam.put_user_policy(UserName="u", PolicyName="p", PolicyDocument=POLICY)
         key = iam.create_access_key(UserName="u")["AccessKey"]
         boto3.client("s3", region_name="ap-northeast-2", aws_access_key_id=key["AccessKeyId"],
                      aws_secret_access_key=key["SecretAccessKey"]).list_buckets()
@@ -53,7 +59,8 @@ with mock_aws():
 ready = time.perf_counter() - t
 rss = int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
 print(json.dumps({"ready": ready, "rss_mb": rss}))
-""" % LIST_ONLY
+""".replace("POLICY", repr(LIST_ONLY))
+)
 
 
 def fresh_process(code: str) -> dict:
@@ -114,12 +121,18 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=3)
     args = parser.parse_args()
     moto_p50, lab_p50 = p50_moto(args.requests), p50_lab(args.requests)
-    print(f"request p50   moto {moto_p50 * 1e3:7.2f} ms   lab {lab_p50 * 1e3:7.2f} ms   ratio {lab_p50 / moto_p50:.2f}x")
+    print(
+        f"request p50   moto {moto_p50 * 1e3:7.2f} ms   lab {lab_p50 * 1e3:7.2f} ms   "
+        f"ratio {lab_p50 / moto_p50:.2f}x"
+    )
     moto_runs = [fresh_process(MOTO_READY) for _ in range(args.starts)]
     lab_runs = [fresh_process(LAB_READY) for _ in range(args.starts)]
     moto_ready = statistics.median(r["ready"] for r in moto_runs)
     lab_ready = statistics.median(r["ready"] for r in lab_runs)
-    print(f"ready         moto {moto_ready:7.2f} s    lab {lab_ready:7.2f} s    ratio {lab_ready / moto_ready:.2f}x")
+    print(
+        f"ready         moto {moto_ready:7.2f} s    lab {lab_ready:7.2f} s    "
+        f"ratio {lab_ready / moto_ready:.2f}x"
+    )
     rss = statistics.median(r["rss_mb"] for r in lab_runs)
     moto_rss = statistics.median(r["rss_mb"] for r in moto_runs)
     print(f"RSS at ready  moto {moto_rss:7.0f} MB   lab {rss:7.0f} MB   (bar: lab <= 200 MB)")

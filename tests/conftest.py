@@ -26,5 +26,7 @@ def article(lab):
 
 def run_aws(env, *args, check=False):
     """Run the real AWS CLI with `env`; return (exit code, stdout, stderr)."""
-    result = subprocess.run([AWS_CLI, *args], env=env, capture_output=True, text=True, timeout=120, check=check)
+    result = subprocess.run(
+        [AWS_CLI, *args], env=env, capture_output=True, text=True, timeout=120, check=check
+    )
     return result.returncode, result.stdout, result.stderr.strip()

@@ -35,4 +35,6 @@ def session_credentials(cli_output) -> Credentials:
         print("  " + (text.strip().splitlines() or ["(no output)"])[-1])
         print("Hint: has the trust policy been updated (step 4)? Run that cell, then this one again.")
         return Credentials()
-    return Credentials(found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"], found["Expiration"])
+    return Credentials(
+        found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"], found["Expiration"]
+    )

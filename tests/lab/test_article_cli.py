@@ -31,14 +31,29 @@ def test_article_end_to_end(lab, article):
     assert code != 0
     assert err.startswith("An error occurred (AccessDenied) when calling the ListBuckets operation: ")
 
-    assume = ["sts", "assume-role", "--profile", "jonnung", "--role-arn", ROLE, "--role-session-name", "jonnung-s3-role"]
+    assume = [
+        "sts",
+        "assume-role",
+        "--profile",
+        "jonnung",
+        "--role-arn",
+        ROLE,
+        "--role-session-name",
+        "jonnung-s3-role",
+    ]
     code, _, err = run_aws(env, *assume)
     assert code != 0
     assert err == STEP3
 
     new_trust = json.dumps(trust_policy(aws=article.user_arn, service="ec2.amazonaws.com"))
     code, _, err = run_aws(
-        env, "iam", "update-assume-role-policy", "--role-name", article.role_name, "--policy-document", new_trust
+        env,
+        "iam",
+        "update-assume-role-policy",
+        "--role-name",
+        article.role_name,
+        "--policy-document",
+        new_trust,
     )
     assert code == 0, err
 
@@ -57,9 +72,14 @@ def test_article_end_to_end(lab, article):
     assert out.split()[-1] == "jonnung-sample-bucket"
 
     code, out, _ = run_aws(env, "sts", "get-caller-identity")
-    assert json.loads(out)["Arn"] == "arn:aws:sts::123456789012:assumed-role/S3BucketListReadOnlyRole/jonnung-s3-role"
+    assert (
+        json.loads(out)["Arn"]
+        == "arn:aws:sts::123456789012:assumed-role/S3BucketListReadOnlyRole/jonnung-s3-role"
+    )
 
-    code, _, err = run_aws(env, "s3api", "put-object", "--bucket", "jonnung-sample-bucket", "--key", "hello.txt")
+    code, _, err = run_aws(
+        env, "s3api", "put-object", "--bucket", "jonnung-sample-bucket", "--key", "hello.txt"
+    )
     assert code != 0
     assert "(AccessDenied) when calling the PutObject operation" in err
 
@@ -81,7 +101,9 @@ def test_step5_needs_no_identity_policy_on_the_user(lab, article):
 def test_account_root_in_trust_policy_also_needs_an_identity_allow(lab, article):
     admin_iam = lab.admin_session().client("iam")
     root = f"arn:aws:iam::{lab.account_id}:root"
-    admin_iam.update_assume_role_policy(RoleName=article.role_name, PolicyDocument=json.dumps(trust_policy(aws=root)))
+    admin_iam.update_assume_role_policy(
+        RoleName=article.role_name, PolicyDocument=json.dumps(trust_policy(aws=root))
+    )
     sts = lab.session(article.access_key_id, article.secret_access_key).client("sts")
     denied = _error_code(lambda: sts.assume_role(RoleArn=article.role_arn, RoleSessionName="s1"))
     assert denied == "AccessDenied"
@@ -89,7 +111,10 @@ def test_account_root_in_trust_policy_also_needs_an_identity_allow(lab, article)
         UserName="jonnung",
         PolicyName="MayAssume",
         PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": ROLE}]}
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": ROLE}],
+            }
         ),
     )
     assert sts.assume_role(RoleArn=article.role_arn, RoleSessionName="s1")["Credentials"]["AccessKeyId"]

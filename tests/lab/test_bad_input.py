@@ -41,7 +41,9 @@ def test_wrong_session_token(lab, article):
         PolicyDocument=json.dumps(
             {
                 "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": {"AWS": article.user_arn}, "Action": "sts:AssumeRole"}],
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": article.user_arn}, "Action": "sts:AssumeRole"}
+                ],
             }
         ),
     )
@@ -117,7 +119,10 @@ def test_unsigned_requests_and_the_control_api_are_refused(lab):
 def test_bucket_policy_without_principal_is_malformed_policy(lab, article):
     s3 = lab.admin_session().client("s3")
     no_principal = json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+        }
     )
     code, _ = error_of(lambda: s3.put_bucket_policy(Bucket=article.bucket, Policy=no_principal))
     assert code == "MalformedPolicy"

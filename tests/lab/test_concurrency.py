@@ -14,7 +14,8 @@ def test_eight_threads_get_the_right_decisions(lab, article):
     stranger = lab.session(article.access_key_id, article.secret_access_key)
     clients = [lister.client("s3") if i % 2 == 0 else stranger.client("s3") for i in range(8)]
     over_http = boto3.Session(
-        aws_access_key_id=article.access_key_id, aws_secret_access_key=article.secret_access_key,
+        aws_access_key_id=article.access_key_id,
+        aws_secret_access_key=article.secret_access_key,
         region_name=lab.region,
     ).client("s3", endpoint_url=lab.endpoint_url, config=Config(retries={"max_attempts": 1}))
     clients.append(over_http)

@@ -19,7 +19,9 @@ def real_home(tmp_path, monkeypatch):
         f"[default]\naws_access_key_id = {REAL_KEY}\naws_secret_access_key = realsecret\n"
         f"[work]\naws_access_key_id = {REAL_KEY}\naws_secret_access_key = realsecret\n"
     )
-    (home / ".aws" / "config").write_text("[default]\nregion = us-east-1\n[profile work]\nregion = eu-west-1\n")
+    (home / ".aws" / "config").write_text(
+        "[default]\nregion = us-east-1\n[profile work]\nregion = eu-west-1\n"
+    )
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", REAL_KEY)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "realsecret")
@@ -57,7 +59,10 @@ def test_env_drops_every_real_aws_variable(real_home):
         assert not env["AWS_CONFIG_FILE"].startswith(str(real_home))
         assert not env["AWS_SHARED_CREDENTIALS_FILE"].startswith(str(real_home))
         assert set(k for k in env if k.startswith("AWS_")) == {
-            "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED",
+            "AWS_ENDPOINT_URL",
+            "AWS_CONFIG_FILE",
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "AWS_EC2_METADATA_DISABLED",
             "AWS_PAGER",
         }
 
@@ -70,7 +75,9 @@ def test_cli_uses_the_lab_admin_and_writes_only_lab_files(real_home):
         code, out, err = run_aws(env, "sts", "get-caller-identity")
         assert code == 0, err
         assert '"arn:aws:iam::123456789012:user/admin"' in out
-        code, _, err = run_aws(env, "configure", "set", "aws_access_key_id", "AKIAEXAMPLE", "--profile", "jonnung")
+        code, _, err = run_aws(
+            env, "configure", "set", "aws_access_key_id", "AKIAEXAMPLE", "--profile", "jonnung"
+        )
         assert code == 0, err
         assert "jonnung" in open(env["AWS_SHARED_CREDENTIALS_FILE"]).read()
 

@@ -6,7 +6,9 @@ from iamlab.lab import hooks
 
 
 def test_moto_minor_version_is_the_pinned_one():
-    assert version("moto").startswith("5.2."), "iamlab hooks into moto 5.2; re-check hooks.py before upgrading"
+    assert version("moto").startswith("5.2."), (
+        "iamlab hooks into moto 5.2; re-check hooks.py before upgrading"
+    )
 
 
 def test_every_hook_point_exists():
@@ -34,7 +36,9 @@ def test_enforcement_comes_from_the_engine_not_moto(lab, article):
         PolicyDocument=json.dumps(
             {
                 "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": {"AWS": article.user_arn}, "Action": "sts:AssumeRole"}],
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"AWS": article.user_arn}, "Action": "sts:AssumeRole"}
+                ],
             }
         ),
     )

@@ -21,8 +21,14 @@ def test_group_members_inherit_aws_managed_policies(lab):
     assert member.client("cloudwatch").describe_alarms()["MetricAlarms"] == []
     assert error_code(outsider.client("s3").list_buckets) == "AccessDenied"
     assert error_code(outsider.client("cloudwatch").describe_alarms) == "AccessDenied"
-    assert error_code(lambda: member.client("s3").create_bucket(
-        Bucket="nope", CreateBucketConfiguration={"LocationConstraint": lab.region})) == "AccessDenied"
+    assert (
+        error_code(
+            lambda: member.client("s3").create_bucket(
+                Bucket="nope", CreateBucketConfiguration={"LocationConstraint": lab.region}
+            )
+        )
+        == "AccessDenied"
+    )
 
 
 def test_explicit_deny_beats_administrator_access(lab):
@@ -40,7 +46,9 @@ def test_same_account_bucket_policy_naming_the_user_allows_without_identity_poli
     assert error_code(lambda: reader.get_object(Bucket=article.bucket, Key="notes.txt")) == "AccessDenied"
     admin_s3.put_bucket_policy(
         Bucket=article.bucket,
-        Policy=doc(allow("s3:GetObject", f"arn:aws:s3:::{article.bucket}/*", Principal={"AWS": article.user_arn})),
+        Policy=doc(
+            allow("s3:GetObject", f"arn:aws:s3:::{article.bucket}/*", Principal={"AWS": article.user_arn})
+        ),
     )
     assert reader.get_object(Bucket=article.bucket, Key="notes.txt")["Body"].read() == b"hello"
 
@@ -117,11 +125,14 @@ def test_duration_limits(lab, article):
     from botocore.config import Config
 
     unchecked = jonnung.client("sts", config=Config(parameter_validation=False))
-    code, message = error_of(lambda: unchecked.assume_role(RoleArn=role, RoleSessionName="s1", DurationSeconds=899))
+    code, message = error_of(
+        lambda: unchecked.assume_role(RoleArn=role, RoleSessionName="s1", DurationSeconds=899)
+    )
     assert code == "ValidationError" and "greater than or equal to 900" in message
     code, message = error_of(lambda: assume(jonnung, role, DurationSeconds=7200))
     assert (code, message) == (
-        "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+        "ValidationError",
+        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
     )
     assert assume(jonnung, role, DurationSeconds=900)["Expiration"]
 
@@ -151,8 +162,11 @@ def test_principal_tags_and_username_variables(lab):
     assert error_code(lambda: me.client("iam").get_user(UserName="other")) == "AccessDenied"
     iam.tag_user(UserName="yuna", Tags=[{"Key": "team", "Value": "data"}])
     iam.put_user_policy(
-        UserName="yuna", PolicyName="tagged",
-        PolicyDocument=doc(allow("s3:ListAllMyBuckets", Condition={"StringEquals": {"aws:PrincipalTag/team": "data"}})),
+        UserName="yuna",
+        PolicyName="tagged",
+        PolicyDocument=doc(
+            allow("s3:ListAllMyBuckets", Condition={"StringEquals": {"aws:PrincipalTag/team": "data"}})
+        ),
     )
     assert me.client("s3").list_buckets()["Buckets"] == []
 
@@ -225,15 +239,19 @@ def test_simulate_custom_policy_reports_explicit_deny_and_missing_context(lab):
         allow("s3:GetObject", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}),
         deny("s3:DeleteObject"),
     )
-    results = iam.simulate_custom_policy(PolicyInputList=[policy], ActionNames=["s3:GetObject", "s3:DeleteObject"])
+    results = iam.simulate_custom_policy(
+        PolicyInputList=[policy], ActionNames=["s3:GetObject", "s3:DeleteObject"]
+    )
     by_action = {r["EvalActionName"]: r for r in results["EvaluationResults"]}
     assert by_action["s3:DeleteObject"]["EvalDecision"] == "explicitDeny"
     assert by_action["s3:GetObject"]["EvalDecision"] == "implicitDeny"
     assert by_action["s3:GetObject"]["MissingContextValues"] == ["aws:SourceIp"]
     allowed = iam.simulate_custom_policy(
-        PolicyInputList=[policy], ActionNames=["s3:GetObject"],
-        ContextEntries=[{"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["203.0.113.9"],
-                         "ContextKeyType": "ip"}],
+        PolicyInputList=[policy],
+        ActionNames=["s3:GetObject"],
+        ContextEntries=[
+            {"ContextKeyName": "aws:SourceIp", "ContextKeyValues": ["203.0.113.9"], "ContextKeyType": "ip"}
+        ],
     )["EvaluationResults"][0]
     assert allowed["EvalDecision"] == "allowed"
 
@@ -242,8 +260,13 @@ def test_simulate_principal_policy_from_the_cli(lab, article):
     from tests.conftest import run_aws
 
     code, out, err = run_aws(
-        lab.env(), "iam", "simulate-principal-policy", "--policy-source-arn", article.user_arn,
-        "--action-names", "s3:ListAllMyBuckets",
+        lab.env(),
+        "iam",
+        "simulate-principal-policy",
+        "--policy-source-arn",
+        article.user_arn,
+        "--action-names",
+        "s3:ListAllMyBuckets",
     )
     assert code == 0, err
     assert json.loads(out)["EvaluationResults"][0]["EvalDecision"] == "implicitDeny"

@@ -30,8 +30,16 @@ def caller_for(iam, principal_arn: str) -> Caller:
         raise ValueError(f"not a user or role ARN: {principal_arn}")
     role = iam.get_role(role_name)
     arn = f"arn:aws:sts::{account}:assumed-role/{role.name}/{session_name}"
-    return Caller(arn, account, "assumed-role", role.name, f"{role.id}:{session_name}", "", role=role,
-                  extras=SessionExtras())
+    return Caller(
+        arn,
+        account,
+        "assumed-role",
+        role.name,
+        f"{role.id}:{session_name}",
+        "",
+        role=role,
+        extras=SessionExtras(),
+    )
 
 
 def check(lab, principal_arn: str, action: str, resource: str = "*", context: dict | None = None):

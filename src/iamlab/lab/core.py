@@ -8,7 +8,6 @@ out here carry only the lab's own keys, config files and endpoint.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -59,7 +58,9 @@ class Lab:
             self.front = Front(self, DomainDispatcherApplication(create_backend_app))
             self._server = make_server(LOOPBACK, 0, self.front, threaded=True, request_handler=_QuietHandler)
             self.port = self._server.server_address[1]
-            self._thread = threading.Thread(target=self._server.serve_forever, name="iamlab-server", daemon=True)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, name="iamlab-server", daemon=True
+            )
             self._thread.start()
             self._admin_key = self._bootstrap_admin()
             self._write_aws_files()
@@ -174,10 +175,13 @@ class Lab:
 
     def _write_aws_files(self) -> None:
         key = self._admin_key
-        _write_private(os.path.join(self._folder, "config"), f"[default]\nregion = {self.region}\noutput = json\n")
+        _write_private(
+            os.path.join(self._folder, "config"), f"[default]\nregion = {self.region}\noutput = json\n"
+        )
         _write_private(
             os.path.join(self._folder, "credentials"),
-            f"[default]\naws_access_key_id = {key.access_key_id}\naws_secret_access_key = {key.secret_access_key}\n",
+            f"[default]\naws_access_key_id = {key.access_key_id}\n"
+            f"aws_secret_access_key = {key.secret_access_key}\n",
         )
 
     def __repr__(self) -> str:
@@ -215,7 +219,9 @@ def _isolated_botocore_session():
     import botocore.session
     from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES
 
-    no_env = {name: (spec[0], None, spec[2], spec[3]) for name, spec in BOTOCORE_DEFAUT_SESSION_VARIABLES.items()}
+    no_env = {
+        name: (spec[0], None, spec[2], spec[3]) for name, spec in BOTOCORE_DEFAUT_SESSION_VARIABLES.items()
+    }
     no_env["config_file"] = (None, None, os.devnull, None)
     no_env["credentials_file"] = (None, None, os.devnull, None)
     no_env["profile"] = (None, None, None, None)

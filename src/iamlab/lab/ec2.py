@@ -35,25 +35,41 @@ def instance_credentials(lab, instance_profile: str, instance_id: str = "i-01234
     if not profile.roles:
         raise InstanceCredentialsError("NoRole", f"Instance profile {instance_profile} has no role.")
     role = profile.roles[0]
-    trust = as_policy(role.assume_role_policy_document, kind="trust", name=f"trust policy of role {role.name}",
-                      source_type="resource")
+    trust = as_policy(
+        role.assume_role_policy_document,
+        kind="trust",
+        name=f"trust policy of role {role.name}",
+        source_type="resource",
+    )
     decision = evaluate(
         Request(principal=EC2, action="sts:AssumeRole", resource=role.arn, resource_account=lab.account_id),
         resource_policy=trust,
     )
     lab.journal.record(
-        Entry(time=lab.clock.now(), principal=EC2, action="sts:AssumeRole", resource=role.arn,
-              result=decision.result, message=decision.basic_message if not decision.allowed else "",
-              deciding=tuple(decision.deciding), decision=decision)
+        Entry(
+            time=lab.clock.now(),
+            principal=EC2,
+            action="sts:AssumeRole",
+            resource=role.arn,
+            result=decision.result,
+            message=decision.basic_message if not decision.allowed else "",
+            deciding=tuple(decision.deciding),
+            decision=decision,
+        )
     )
     if not decision.allowed:
         raise InstanceCredentialsError(
-            "AssumeRoleUnauthorizedAccess", f"EC2 cannot assume the role {role.name}. {decision.basic_message}"
+            "AssumeRoleUnauthorizedAccess",
+            f"EC2 cannot assume the role {role.name}. {decision.basic_message}",
         )
     sts = sts_backends[lab.account_id]["aws"]
     session = sts.assume_role(
-        region_name=lab.region, role_session_name=instance_id, role_arn=role.arn, policy=None,
-        duration=INSTANCE_SESSION_SECONDS, external_id=None,
+        region_name=lab.region,
+        role_session_name=instance_id,
+        role_arn=role.arn,
+        policy=None,
+        duration=INSTANCE_SESSION_SECONDS,
+        external_id=None,
     )
     session.iamlab_extras = SessionExtras(issued_at=lab.clock.now(), source_principal=EC2)
     return {

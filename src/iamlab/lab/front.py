@@ -82,15 +82,22 @@ class Front:
             try:
                 claim = sigv4.read_signature(headers, query)
             except sigv4.NotSigV4:
-                raise AWSError("MissingAuthenticationToken", "Request is missing Authentication Token") from None
+                raise AWSError(
+                    "MissingAuthenticationToken", "Request is missing Authentication Token"
+                ) from None
             service = claim.service
             caller = resolve(
-                self.lab.gate.iam, self.lab.gate.sts, claim.access_key_id,
+                self.lab.gate.iam,
+                self.lab.gate.sts,
+                claim.access_key_id,
                 headers.get("x-amz-security-token") or dict(query).get("X-Amz-Security-Token"),
-                service, self.lab.clock.utcnow_naive(),
+                service,
+                self.lab.clock.utcnow_naive(),
             )
             method = environ["REQUEST_METHOD"]
-            if not sigv4.signature_matches(claim, caller.secret_access_key, method, raw_path, query, headers, body):
+            if not sigv4.signature_matches(
+                claim, caller.secret_access_key, method, raw_path, query, headers, body
+            ):
                 raise AWSError("SignatureDoesNotMatch", _signature_message(service))
         except AWSError as error:
             self._record_refusal(error, headers, request_id)
@@ -109,8 +116,11 @@ class Front:
             status, out_headers, out_body = self._run_moto(service, environ)
         except Exception as error:  # moto crashed: answer like AWS's InternalFailure, never a traceback
             status, out_headers, out_body = errors.render(
-                AWSError("InternalFailure", f"The lab could not serve this request ({type(error).__name__}).", 500),
-                errors.protocol_of(service, headers, raw_path), request_id,
+                AWSError(
+                    "InternalFailure", f"The lab could not serve this request ({type(error).__name__}).", 500
+                ),
+                errors.protocol_of(service, headers, raw_path),
+                request_id,
             )
         finally:
             hooks.set_current_call(None)
@@ -142,8 +152,13 @@ class Front:
     def _record_refusal(self, error: AWSError, headers, request_id: str) -> None:
         self.lab.journal.record(
             Entry(
-                time=self.lab.clock.now(), principal="(unauthenticated)", action="", resource="",
-                result=error.code, message=error.message, user_agent=headers.get("user-agent", ""),
+                time=self.lab.clock.now(),
+                principal="(unauthenticated)",
+                action="",
+                resource="",
+                result=error.code,
+                message=error.message,
+                user_agent=headers.get("user-agent", ""),
                 request_id=request_id,
             )
         )
@@ -151,7 +166,10 @@ class Front:
 
 def _signature_message(service: str) -> str:
     if service == "s3":
-        return "The request signature we calculated does not match the signature you provided. Check your key and signing method."
+        return (
+            "The request signature we calculated does not match the signature you provided. "
+            "Check your key and signing method."
+        )
     return (
         "The request signature we calculated does not match the signature you provided. "
         "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."

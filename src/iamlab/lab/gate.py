@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote
 
+from moto.core.responses import ActionResult
 from moto.iam.models import iam_backends
 from moto.s3.models import s3_backends
 from moto.sts.models import sts_backends
-
-from moto.core.responses import ActionResult
 
 from iamlab.lab import actions, policies, simulator
 from iamlab.lab.errors import AWSError, Refused
@@ -33,6 +32,7 @@ POLICY_WRITES = {
     "CreateRole": ("AssumeRolePolicyDocument", "trust"),
     "UpdateAssumeRolePolicy": ("PolicyDocument", "trust"),
 }
+
 
 def _simulate(gate, api, params):
     return simulator.simulate(gate.lab, api, params)
@@ -127,7 +127,11 @@ class Gate:
             raise Refused()
         if op.api in POLICY_WRITES:
             self._validate_policy_write(op, params)
-        if op.api == "CreateUser" and params.get("PermissionsBoundary") and params["UserName"] not in self.iam.users:
+        if (
+            op.api == "CreateUser"
+            and params.get("PermissionsBoundary")
+            and params["UserName"] not in self.iam.users
+        ):
             _put_user_boundary(self, op.api, params)
         if call.service == "s3" and op.api == "PutBucketPolicy":
             self._validate_document(handler.body, "resource", code="MalformedPolicy")
@@ -158,7 +162,9 @@ class Gate:
             if role is None:
                 return None
             return policies.as_policy(
-                role.assume_role_policy_document, kind="trust", name=f"trust policy of role {role.name}",
+                role.assume_role_policy_document,
+                kind="trust",
+                name=f"trust policy of role {role.name}",
                 source_type="resource",
             )
         if op.action.startswith("s3:") and op.resource.startswith("arn:aws:s3:::"):
@@ -166,7 +172,10 @@ class Gate:
             bucket = self.s3.buckets.get(bucket_name)
             if bucket is not None and bucket.policy:
                 return policies.as_policy(
-                    bucket.policy, kind="resource", name=f"bucket policy of {bucket_name}", source_type="resource"
+                    bucket.policy,
+                    kind="resource",
+                    name=f"bucket policy of {bucket_name}",
+                    source_type="resource",
                 )
         return None
 
@@ -222,7 +231,9 @@ class Gate:
             return
         value = params["DurationSeconds"]
         if not value.isdigit():
-            raise AWSError("ValidationError", f"Value '{value}' at 'durationSeconds' failed to satisfy constraint")
+            raise AWSError(
+                "ValidationError", f"Value '{value}' at 'durationSeconds' failed to satisfy constraint"
+            )
         seconds = int(value)
         if seconds < 900:
             raise AWSError(
@@ -244,17 +255,21 @@ class Gate:
         if chained and seconds > CHAINED_SESSION_LIMIT:
             raise AWSError(
                 "ValidationError",
-                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by "
+                "role chaining.",
             )
         if role is not None and seconds > int(role.max_session_duration or 3600):
             raise AWSError(
-                "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+                "ValidationError",
+                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
             )
         session_policies = []
         if params.get("Policy"):
             self._validate_document(params["Policy"], "session")
             session_policies.append(
-                Policy.parse(params["Policy"], kind="session", name="inline session policy", source_type="session")
+                Policy.parse(
+                    params["Policy"], kind="session", name="inline session policy", source_type="session"
+                )
             )
         for arn in actions.member_list(params, "PolicyArns.member.") + [
             params[k] for k in sorted(params) if k.startswith("PolicyArns.member.") and k.endswith(".arn")
@@ -264,7 +279,9 @@ class Gate:
                 raise AWSError("NoSuchEntity", f"Policy {arn} does not exist or is not attachable.")
             session_policies.append(
                 Policy.parse(
-                    policies.managed_document(managed), kind="session", name=f"session policy {managed.name}",
+                    policies.managed_document(managed),
+                    kind="session",
+                    name=f"session policy {managed.name}",
                     source_type="session",
                 )
             )
@@ -275,8 +292,10 @@ class Gate:
         return SessionExtras(
             session_policies=tuple(session_policies),
             tags=carried | tags,
-            transitive_tag_keys=tuple(transitive) + tuple(actions.member_list(params, "TransitiveTagKeys.member.")),
-            source_identity=params.get("SourceIdentity") or (caller.extras.source_identity if caller.extras else None),
+            transitive_tag_keys=tuple(transitive)
+            + tuple(actions.member_list(params, "TransitiveTagKeys.member.")),
+            source_identity=params.get("SourceIdentity")
+            or (caller.extras.source_identity if caller.extras else None),
             external_id=params.get("ExternalId"),
             chained=chained,
             issued_at=self.lab.clock.now(),

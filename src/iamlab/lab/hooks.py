@@ -65,7 +65,11 @@ def _seeded_session_token() -> str:
 
 def _lab_now_naive():
     lab = active_lab()
-    return lab.clock.utcnow_naive() if lab else real_datetime.datetime.now(real_datetime.timezone.utc).replace(tzinfo=None)
+    return (
+        lab.clock.utcnow_naive()
+        if lab
+        else real_datetime.datetime.now(real_datetime.timezone.utc).replace(tzinfo=None)
+    )
 
 
 class _LabDatetime(real_datetime.datetime):

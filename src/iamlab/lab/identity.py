@@ -50,7 +50,9 @@ class Caller:
 
 def _invalid_key(service: str) -> AWSError:
     if service == "s3":
-        return AWSError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+        return AWSError(
+            "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."
+        )
     return AWSError("InvalidClientTokenId", "The security token included in the request is invalid.")
 
 
@@ -66,7 +68,9 @@ def _expired(service: str) -> AWSError:
     return AWSError("ExpiredToken", "The security token included in the request is expired")
 
 
-def resolve(iam, sts, access_key_id: str, session_token: str | None, service: str, now: dt.datetime) -> Caller:
+def resolve(
+    iam, sts, access_key_id: str, session_token: str | None, service: str, now: dt.datetime
+) -> Caller:
     """The caller behind `access_key_id`, or AWS's refusal for a bad key, token or expiry."""
     key = iam.access_keys.get(access_key_id)
     if key is None or key.status != "Active":

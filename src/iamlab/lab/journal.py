@@ -121,15 +121,17 @@ class JournalTable:
     def __repr__(self) -> str:
         rows = [self.COLUMNS, *self.rows()]
         widths = [max(len(r[i]) for r in rows) for i in range(len(self.COLUMNS))]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th style='text-align:left'>{c}</th>" for c in self.COLUMNS)
         body = []
-        for e, row in zip(self.entries, self.rows()):
+        for e, row in zip(self.entries, self.rows(), strict=True):
             color = "#1a7f37" if e.allowed else "#cf222e"
             cells = "".join(f"<td>{html.escape(c)}</td>" for c in row[:-1])
-            cells += f"<td style='color:{color};font-weight:bold' title='{html.escape(e.message)}'>{row[-1]}</td>"
+            cells += (
+                f"<td style='color:{color};font-weight:bold' title='{html.escape(e.message)}'>{row[-1]}</td>"
+            )
             body.append(f"<tr>{cells}</tr>")
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -138,5 +140,7 @@ def _short(arn: str) -> str:
     """`arn:aws:iam::123456789012:user/jonnung` reads as `user/jonnung` in a narrow table."""
     if arn.startswith("arn:") and arn.count(":") >= 5:
         service, rest = arn.split(":")[2], arn.split(":", 5)[5]
-        return rest if service in ("iam", "sts") else f"{service}:{rest}" if service != "s3" else f"s3:::{rest}"
+        return (
+            rest if service in ("iam", "sts") else f"{service}:{rest}" if service != "s3" else f"s3:::{rest}"
+        )
     return arn

@@ -60,7 +60,9 @@ def _boundary(iam, arn: str | None):
     policy = iam.managed_policies.get(arn)
     if policy is None:  # a boundary that no longer exists allows nothing
         return {"Version": "2012-10-17", "Statement": []}
-    return as_policy(managed_document(policy), kind="boundary", name=f"boundary {policy.name}", source_type="boundary")
+    return as_policy(
+        managed_document(policy), kind="boundary", name=f"boundary {policy.name}", source_type="boundary"
+    )
 
 
 def for_caller(iam, caller, user_boundaries: dict[str, str]) -> PolicySet:

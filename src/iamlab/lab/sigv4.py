@@ -41,7 +41,9 @@ def read_signature(headers: dict[str, str], query: list[tuple[str, str]]) -> Sig
         fields = dict(
             part.strip().split("=", 1) for part in auth[len("AWS4-HMAC-SHA256 ") :].split(",") if "=" in part
         )
-        credential, signed, signature = (fields.get(k, "") for k in ("Credential", "SignedHeaders", "Signature"))
+        credential, signed, signature = (
+            fields.get(k, "") for k in ("Credential", "SignedHeaders", "Signature")
+        )
         amz_date = headers.get("x-amz-date", "")
         presigned = False
     else:
@@ -73,9 +75,7 @@ def _encode(text: str) -> str:
 
 
 def canonical_query(query: list[tuple[str, str]], presigned: bool) -> str:
-    pairs = sorted(
-        (_encode(k), _encode(v)) for k, v in query if not (presigned and k == "X-Amz-Signature")
-    )
+    pairs = sorted((_encode(k), _encode(v)) for k, v in query if not (presigned and k == "X-Amz-Signature"))
     return "&".join(f"{k}={v}" for k, v in pairs)
 
 

@@ -23,7 +23,9 @@ def _context_entries(params: dict[str, str]) -> dict:
         prefix = f"ContextEntries.member.{index}."
         values = member_list(params, f"{prefix}ContextKeyValues.member.")
         kind = params.get(f"{prefix}ContextKeyType", "string")
-        context[params[f"{prefix}ContextKeyName"]] = values if kind in LIST_TYPES else (values[0] if values else "")
+        context[params[f"{prefix}ContextKeyName"]] = (
+            values if kind in LIST_TYPES else (values[0] if values else "")
+        )
         index += 1
     return context
 
@@ -43,9 +45,11 @@ def _matched(decision) -> list[dict]:
     for statement in decision.deciding:
         entry = {"SourcePolicyId": getattr(statement, "policy_name", None) or "PolicyInputList.1"}
         source_type = getattr(statement, "source_type", None)
-        entry["SourcePolicyType"] = source_type if source_type in (
-            "user", "group", "role", "aws-managed", "user-managed", "resource", "none"
-        ) else "IAM Policy"
+        entry["SourcePolicyType"] = (
+            source_type
+            if source_type in ("user", "group", "role", "aws-managed", "user-managed", "resource", "none")
+            else "IAM Policy"
+        )
         matched.append(entry)
     return matched
 
@@ -55,7 +59,10 @@ def simulate(lab, api: str, params: dict[str, str]) -> dict:
     iam = lab.gate.iam
     identity = _parse_inputs(params, "PolicyInputList.member.", "identity", "PolicyInputList.")
     boundaries = _parse_inputs(
-        params, "PermissionsBoundaryPolicyInputList.member.", "boundary", "PermissionsBoundaryPolicyInputList."
+        params,
+        "PermissionsBoundaryPolicyInputList.member.",
+        "boundary",
+        "PermissionsBoundaryPolicyInputList.",
     )
     boundary = boundaries[0] if boundaries else None
     principal = params.get("CallerArn") or f"arn:aws:iam::{lab.account_id}:user/iamlab-simulated-caller"
@@ -64,7 +71,9 @@ def simulate(lab, api: str, params: dict[str, str]) -> dict:
         if ":group/" in source:
             group = iam.groups.get(source.rsplit("/", 1)[-1])
             if group is None:
-                raise AWSError("NoSuchEntity", f"The group with name {source.rsplit('/', 1)[-1]} cannot be found.")
+                raise AWSError(
+                    "NoSuchEntity", f"The group with name {source.rsplit('/', 1)[-1]} cannot be found."
+                )
             identity = policies.attached_to(group, f"group {group.name}", "group") + identity
         else:
             try:
@@ -74,12 +83,15 @@ def simulate(lab, api: str, params: dict[str, str]) -> dict:
             found = policies.for_caller(iam, caller, lab.user_boundaries)
             identity = list(found.identity) + identity
             boundary = boundary or found.boundary
-            principal = params.get("CallerArn") or (caller.arn if caller.kind == "user" else caller.principal_arn)
+            principal = params.get("CallerArn") or (
+                caller.arn if caller.kind == "user" else caller.principal_arn
+            )
     resource_policy = None
     if params.get("ResourcePolicy"):
         try:
-            resource_policy = Policy.parse(params["ResourcePolicy"], kind="resource", name="ResourcePolicy",
-                                           source_type="resource")
+            resource_policy = Policy.parse(
+                params["ResourcePolicy"], kind="resource", name="ResourcePolicy", source_type="resource"
+            )
         except MalformedPolicyDocument as error:
             raise AWSError("MalformedPolicyDocument", error.message) from None
     context = _context_entries(params)
@@ -87,9 +99,13 @@ def simulate(lab, api: str, params: dict[str, str]) -> dict:
     for action in member_list(params, "ActionNames.member."):
         for resource in member_list(params, "ResourceArns.member.") or ["*"]:
             decision = evaluate(
-                Request(principal=principal, action=action, resource=resource,
-                        resource_account=params.get("ResourceOwner", "").split(":")[-1] or lab.account_id,
-                        context=context),
+                Request(
+                    principal=principal,
+                    action=action,
+                    resource=resource,
+                    resource_account=params.get("ResourceOwner", "").split(":")[-1] or lab.account_id,
+                    context=context,
+                ),
                 identity_policies=identity,
                 resource_policy=resource_policy,
                 permissions_boundary=boundary,

@@ -1,0 +1,210 @@
+"""AWS's policy evaluation logic, single-account and cross-account.
+
+Order (IAM User Guide, "Policy evaluation logic"):
+1. `sts:GetCallerIdentity` is always allowed.
+2. An explicit Deny in any applicable policy — identity-based, resource-based (or trust),
+   permissions boundary, session — denies.
+3. Guardrails: resources nobody may change (reserved roles, AWS managed policies).
+4. Allows. In one account a resource-based policy that names the caller directly is
+   enough on its own; one naming the caller's role is capped by the boundary and session
+   policies; one naming only the account defers to identity-based policies, which are
+   capped by the boundary and session policies. Session policies cap every grant.
+   Across accounts both sides must allow. Assuming a role always needs its trust policy.
+"""
+
+from __future__ import annotations
+
+from iamlab.policy.decision import ALLOWED, EXPLICIT, IMPLICIT, Decision, Trace
+from iamlab.policy.guardrails import protected_resource
+from iamlab.policy.model import Policy, Request, as_policy
+from iamlab.policy.principals import STRENGTH, caller_of
+from iamlab.policy.wildcards import has_wildcard, tokens_of
+
+ROLE_ASSUMPTION_ACTIONS = frozenset(
+    a.lower()
+    for a in ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML",
+              "sts:TagSession", "sts:SetSourceIdentity")
+)  # fmt: skip
+_DENY_REASON = {
+    "identity": "explicit_deny_identity",
+    "resource": "explicit_deny_resource",
+    "boundary": "explicit_deny_boundary",
+    "session": "explicit_deny_session",
+}
+
+
+class _View:
+    """The request as the matchers want it, computed once per evaluation."""
+
+    __slots__ = ("action", "resource", "tokens", "caller", "has_boundary", "_context", "raw_context")
+
+    def __init__(self, request: Request, has_boundary: bool):
+        self.action = str(request.action).lower()
+        resource = str(request.resource)
+        self.resource = resource
+        self.tokens = tokens_of(resource) if resource != "*" and has_wildcard(resource) else None
+        self.caller = caller_of(request.principal)
+        self.has_boundary = has_boundary
+        self.raw_context = request.context if isinstance(request.context, dict) else {}
+        self._context = None
+
+    @property
+    def context(self) -> dict:
+        if self._context is None:
+            self._context = {str(k).lower(): v for k, v in self.raw_context.items()}
+        return self._context
+
+
+def statement_applies(statement, view: _View, in_resource_policy: bool) -> str | None:
+    """How the statement applies ("any"/"direct"/"role"/"account"), or None. Action already matched."""
+    grant = statement.principal_match(view.caller, in_resource_policy, view.has_boundary)
+    if grant is None:
+        return None
+    needs_context = statement.conditions or (statement.resources is not None and statement.resources.regex is None)
+    context = view.context if needs_context else {}
+    if not statement.resource_matches(view.resource, view.tokens, in_resource_policy, context):
+        return None
+    if statement.conditions and not statement.conditions_hold(context):
+        return None
+    return grant
+
+
+def _policies(documents, kind: str, label: str) -> list[Policy]:
+    if documents is None:
+        return []
+    if isinstance(documents, Policy):
+        return [documents]
+    if not isinstance(documents, (list, tuple)):
+        return [as_policy(documents, kind, label)]
+    if len(documents) == 1:
+        document = documents[0]
+        return [] if document is None else [as_policy(document, kind, label)]
+    return [
+        as_policy(document, kind, f"{label} #{number}")
+        for number, document in enumerate(documents, start=1)
+        if document is not None
+    ]
+
+
+def _resource_account(request: Request, caller) -> str | None:
+    if request.resource_account:
+        return str(request.resource_account)
+    parts = str(request.resource).split(":", 5)
+    if len(parts) == 6 and len(parts[4]) == 12 and parts[4].isdigit():
+        return parts[4]
+    return caller.account
+
+
+def evaluate(
+    request: Request,
+    identity_policies=(),
+    resource_policy=None,
+    permissions_boundary=None,
+    session_policy=None,
+) -> Decision:
+    """Decide a request the way AWS does; see the module docstring for the order."""
+    identity = _policies(identity_policies, "identity", "identity-based policy")
+    resource = _policies(resource_policy, "resource", "resource-based policy")[:1]
+    boundary = _policies(permissions_boundary, "boundary", "permissions boundary")[:1]
+    sessions = _policies(session_policy, "session", "session policy")
+    view = _View(request, bool(boundary))
+    caller = view.caller
+    policies = [("identity", p) for p in identity]
+    for slot, found in (("resource", resource), ("boundary", boundary), ("session", sessions)):
+        policies.extend((slot, p) for p in found)
+    trace = Trace(caller, policies, view.raw_context)
+    action = view.action
+
+    if action == "sts:getcalleridentity":
+        return Decision(ALLOWED, "get_caller_identity", request, trace)
+
+    # 1. Explicit deny anywhere.
+    deny_reason = None
+    for slot, policy in trace.policies:
+        in_resource = slot == "resource"
+        for statement in policy.compiled.for_action(action)[0]:
+            if statement_applies(statement, view, in_resource) is not None:
+                trace.deciding.append((slot, policy, statement))
+                deny_reason = deny_reason or _DENY_REASON[slot]
+    if deny_reason:
+        return Decision(EXPLICIT, deny_reason, request, trace)
+
+    # 2. Guardrails.
+    guard = protected_resource(action, view.resource)
+    if guard:
+        return Decision(IMPLICIT, guard, request, trace)
+
+    # 3. Allows, per layer.
+    identity_grants = _allowing(identity, "identity", view)
+    resource_grants = _allowing(resource, "resource", view)
+    grant = max((g for _, _, _, g in resource_grants), key=STRENGTH.__getitem__, default=None)
+    boundary_ok = True if not boundary else bool(_allowing(boundary, "boundary", view))
+    session_ok = True if not sessions else bool(_allowing(sessions, "session", view))
+
+    role_assumption = action in ROLE_ASSUMPTION_ACTIONS and ":role/" in view.resource and ":iam::" in view.resource
+    resource_account = _resource_account(request, caller)
+    cross_account = caller.account is not None and resource_account is not None and caller.account != resource_account
+    is_root = caller.kind == "root"  # the root user's identity side allows everything
+    identity_ok = (bool(identity_grants) or is_root) and boundary_ok and session_ok
+    trace.cross_account, trace.role_assumption, trace.resource_grant = cross_account, role_assumption, grant
+    trace.identity_allows, trace.boundary_allows, trace.session_allows = (
+        bool(identity_grants) or is_root,
+        boundary_ok if boundary else None,
+        session_ok if sessions else None,
+    )
+
+    result, reason = _decide(grant, identity_ok, boundary_ok, session_ok, cross_account, role_assumption, is_root,
+                             bool(identity_grants), caller.kind)  # fmt: skip
+    if result == ALLOWED:
+        if reason in ("allowed_by_resource", "allowed_by_identity_and_resource"):
+            trace.deciding.extend((s, p, st) for s, p, st, g in resource_grants if g == grant)
+        if reason in ("allowed_by_identity", "allowed_by_identity_and_resource"):
+            trace.deciding.extend((s, p, st) for s, p, st, _ in identity_grants)
+    return Decision(result, reason, request, trace)
+
+
+def _allowing(policies: list, slot: str, view: _View) -> list:
+    """Every (slot, policy, statement, grant) among the Allow statements that apply."""
+    found = []
+    in_resource = slot == "resource"
+    for policy in policies:
+        for statement in policy.compiled.for_action(view.action)[1]:
+            grant = statement_applies(statement, view, in_resource)
+            if grant is not None:
+                found.append((slot, policy, statement, grant))
+    return found
+
+
+def _decide(grant, identity_ok, boundary_ok, session_ok, cross_account, role_assumption, is_root,
+            identity_allows, caller_kind) -> tuple[str, str]:  # fmt: skip
+    """The verdict once no explicit deny applies; returns (result, reason code)."""
+    if cross_account:
+        if identity_ok and grant is not None:
+            return ALLOWED, "allowed_by_identity_and_resource"
+        if grant is None and role_assumption:
+            return IMPLICIT, "trust_policy_no_match"
+        if not identity_ok:
+            return IMPLICIT, _identity_side_reason(identity_allows, boundary_ok)
+        return IMPLICIT, "no_resource_allow"
+    # Same account.
+    if grant in ("any", "direct"):
+        return (ALLOWED, "allowed_by_resource") if session_ok else (IMPLICIT, "no_session_allow")
+    if grant == "role" and boundary_ok and session_ok:
+        return ALLOWED, "allowed_by_resource"
+    if role_assumption:
+        if grant is None:
+            return IMPLICIT, "trust_policy_no_match"
+        if identity_ok:
+            return ALLOWED, "allowed_by_identity_and_resource"
+        return IMPLICIT, _identity_side_reason(identity_allows or grant == "role", boundary_ok)
+    if identity_ok:
+        return ALLOWED, "root_user" if is_root and not identity_allows else "allowed_by_identity"
+    if caller_kind in ("service", "federated") and not identity_allows:
+        return IMPLICIT, "no_resource_allow"
+    return IMPLICIT, _identity_side_reason(identity_allows or grant == "role", boundary_ok)
+
+
+def _identity_side_reason(identity_allows: bool, boundary_ok: bool) -> str:
+    if not identity_allows:
+        return "no_identity_allow"
+    return "no_boundary_allow" if not boundary_ok else "no_session_allow"

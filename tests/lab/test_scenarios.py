@@ -270,3 +270,13 @@ def test_simulate_principal_policy_from_the_cli(lab, article):
     )
     assert code == 0, err
     assert json.loads(out)["EvaluationResults"][0]["EvalDecision"] == "implicitDeny"
+
+
+def test_lab_clock_dates_everything(lab, article):
+    s3 = lab.admin_session().client("s3")
+    s3.put_object(Bucket=article.bucket, Key="a.txt", Body=b"a")
+    assert s3.head_object(Bucket=article.bucket, Key="a.txt")["LastModified"] == lab.clock.now()
+    lab.clock.advance(hours=2)
+    s3.put_object(Bucket=article.bucket, Key="b.txt", Body=b"b")
+    assert s3.head_object(Bucket=article.bucket, Key="b.txt")["LastModified"] == lab.clock.now()
+    assert s3.list_buckets()["Buckets"][0]["CreationDate"] < lab.clock.now()

@@ -7,7 +7,11 @@ from tests.policy.helpers import allow, deny, result
 
 def when(operator, key, values, context, *, effect="Allow"):
     statement = (allow if effect == "Allow" else deny)("*", "*", Condition={operator: {key: values}})
-    return result(statement, context=context) if effect == "Allow" else result(allow(), statement, context=context)
+    return (
+        result(statement, context=context)
+        if effect == "Allow"
+        else result(allow(), statement, context=context)
+    )
 
 
 @pytest.mark.parametrize(
@@ -93,36 +97,42 @@ def test_null_checks_presence():
 
 class TestMultivaluedKeys:
     def test_for_all_values_every_request_value_must_be_allowed(self):
-        assert when("ForAllValues:StringEquals", "aws:TagKeys", ["team", "env"], {"aws:TagKeys": ["team"]}) == (
-            "Allowed"
-        )
-        assert when("ForAllValues:StringEquals", "aws:TagKeys", ["team"], {"aws:TagKeys": ["team", "cost"]}) == (
-            "ImplicitlyDenied"
-        )
+        assert when(
+            "ForAllValues:StringEquals", "aws:TagKeys", ["team", "env"], {"aws:TagKeys": ["team"]}
+        ) == ("Allowed")
+        assert when(
+            "ForAllValues:StringEquals", "aws:TagKeys", ["team"], {"aws:TagKeys": ["team", "cost"]}
+        ) == ("ImplicitlyDenied")
         assert when("ForAllValues:StringEquals", "aws:TagKeys", ["team"], {"aws:TagKeys": []}) == "Allowed"
 
     def test_for_any_value_one_match_is_enough(self):
-        assert when("ForAnyValue:StringEquals", "aws:TagKeys", ["cost"], {"aws:TagKeys": ["team", "cost"]}) == (
-            "Allowed"
+        assert when(
+            "ForAnyValue:StringEquals", "aws:TagKeys", ["cost"], {"aws:TagKeys": ["team", "cost"]}
+        ) == ("Allowed")
+        assert (
+            when("ForAnyValue:StringEquals", "aws:TagKeys", ["cost"], {"aws:TagKeys": []})
+            == "ImplicitlyDenied"
         )
-        assert when("ForAnyValue:StringEquals", "aws:TagKeys", ["cost"], {"aws:TagKeys": []}) == "ImplicitlyDenied"
 
     def test_negated_set_operators(self):
-        assert when("ForAllValues:StringNotEquals", "aws:TagKeys", ["secret"], {"aws:TagKeys": ["a", "b"]}) == (
-            "Allowed"
+        assert when(
+            "ForAllValues:StringNotEquals", "aws:TagKeys", ["secret"], {"aws:TagKeys": ["a", "b"]}
+        ) == ("Allowed")
+        assert (
+            when("ForAnyValue:StringNotEquals", "aws:TagKeys", ["a"], {"aws:TagKeys": ["a", "b"]})
+            == "Allowed"
         )
-        assert when("ForAnyValue:StringNotEquals", "aws:TagKeys", ["a"], {"aws:TagKeys": ["a", "b"]}) == "Allowed"
         assert when("ForAnyValue:StringNotEquals", "aws:TagKeys", ["a"], {"aws:TagKeys": ["a"]}) == (
             "ImplicitlyDenied"
         )
 
     def test_for_all_values_on_a_single_valued_key(self):
-        assert when("ForAllValues:StringEquals", "aws:PrincipalOrgID", ["o-1", "o-2"], {"aws:PrincipalOrgID": "o-2"}) == (
-            "Allowed"
-        )
-        assert when("ForAllValues:StringEquals", "aws:PrincipalOrgID", ["o-1"], {"aws:PrincipalOrgID": "o-3"}) == (
-            "ImplicitlyDenied"
-        )
+        assert when(
+            "ForAllValues:StringEquals", "aws:PrincipalOrgID", ["o-1", "o-2"], {"aws:PrincipalOrgID": "o-2"}
+        ) == ("Allowed")
+        assert when(
+            "ForAllValues:StringEquals", "aws:PrincipalOrgID", ["o-1"], {"aws:PrincipalOrgID": "o-3"}
+        ) == ("ImplicitlyDenied")
 
 
 def test_values_are_ored_keys_and_operators_anded():
@@ -142,14 +152,16 @@ def test_values_are_ored_keys_and_operators_anded():
 
 
 def test_key_names_are_case_insensitive():
-    assert when("StringEquals", "AWS:PRINCIPALTAG/Team", "blue", {"aws:principaltag/team": "blue"}) == "Allowed"
+    assert (
+        when("StringEquals", "AWS:PRINCIPALTAG/Team", "blue", {"aws:principaltag/team": "blue"}) == "Allowed"
+    )
 
 
 def test_negated_operator_in_a_deny_with_a_missing_key_denies():
     assert when("StringNotEquals", "aws:PrincipalOrgID", "o-1", {}, effect="Deny") == "ExplicitlyDenied"
-    assert when("StringNotEquals", "aws:PrincipalOrgID", "o-1", {"aws:PrincipalOrgID": "o-1"}, effect="Deny") == (
-        "Allowed"
-    )
+    assert when(
+        "StringNotEquals", "aws:PrincipalOrgID", "o-1", {"aws:PrincipalOrgID": "o-1"}, effect="Deny"
+    ) == ("Allowed")
 
 
 def test_unknown_operator_never_holds():

@@ -24,8 +24,11 @@ ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/Reader"
         ({"AWS": f"arn:aws:iam::{ACCOUNT}:user/*"}, USER, "ImplicitlyDenied"),  # no partial wildcards
         ({"Service": "lambda.amazonaws.com"}, "lambda.amazonaws.com", "Allowed"),
         ({"Service": "lambda.amazonaws.com"}, "ec2.amazonaws.com", "ImplicitlyDenied"),
-        ({"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},
-         "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be", "Allowed"),  # fmt: skip
+        (
+            {"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"},
+            "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+            "Allowed",
+        ),
     ],
 )
 def test_who_a_direct_grant_reaches(principal_element, caller, expected):
@@ -43,11 +46,18 @@ def test_naming_the_account_delegates_to_identity_policies(account_element):
 def test_federated_principal_in_a_trust_policy():
     provider = f"arn:aws:iam::{ACCOUNT}:saml-provider/Okta"
     trust = doc({"Effect": "Allow", "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithSAML"})
-    assert result(principal=provider, action="sts:AssumeRoleWithSAML", resource=ROLE_ARN, resource_policy=trust) == (
-        "Allowed"
+    assert result(
+        principal=provider, action="sts:AssumeRoleWithSAML", resource=ROLE_ARN, resource_policy=trust
+    ) == ("Allowed")
+    assert (
+        result(
+            principal="accounts.google.com",
+            action="sts:AssumeRoleWithSAML",
+            resource=ROLE_ARN,
+            resource_policy=trust,
+        )
+        == "ImplicitlyDenied"
     )
-    assert result(principal="accounts.google.com", action="sts:AssumeRoleWithSAML", resource=ROLE_ARN,
-                  resource_policy=trust) == "ImplicitlyDenied"  # fmt: skip
 
 
 def test_statement_without_principal_never_matches_in_a_resource_policy():
@@ -73,11 +83,16 @@ class TestNotPrincipal:
     def test_deny_notprincipal_always_denies_a_principal_with_a_boundary(self):
         fence = doc({"Effect": "Deny", "NotPrincipal": {"AWS": ROLE}, "Action": "s3:*", "Resource": "*"})
         assert result(allow(), principal=ROLE, resource_policy=fence) == "Allowed"
-        assert result(allow(), principal=ROLE, resource_policy=fence, boundary=doc(allow())) == "ExplicitlyDenied"
+        assert (
+            result(allow(), principal=ROLE, resource_policy=fence, boundary=doc(allow()))
+            == "ExplicitlyDenied"
+        )
 
 
 def test_cross_account_caller_needs_both_sides():
     partner = f"arn:aws:iam::{OTHER}:user/partner"
     bucket = doc(grant({"AWS": partner}, "s3:GetObject"))
     assert result(principal=partner, account=ACCOUNT, resource_policy=bucket) == "ImplicitlyDenied"
-    assert result(allow("s3:GetObject"), principal=partner, account=ACCOUNT, resource_policy=bucket) == "Allowed"
+    assert (
+        result(allow("s3:GetObject"), principal=partner, account=ACCOUNT, resource_policy=bucket) == "Allowed"
+    )

@@ -15,7 +15,11 @@ from tests.policy.helpers import ACCOUNT, allow, deny, doc, grant, result
         ("arn:aws:s3:::bucket/k?y", "arn:aws:s3:::bucket/key", "Allowed"),
         ("arn:aws:s3:::*", "arn:aws:s3:::bucket/key", "Allowed"),
         ("arn:aws:ec2:*:*:instance/*", f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-1", "Allowed"),
-        ("arn:aws:ec2:us-*:*:instance/*", f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-1", "ImplicitlyDenied"),
+        (
+            "arn:aws:ec2:us-*:*:instance/*",
+            f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-1",
+            "ImplicitlyDenied",
+        ),
         # a wildcard inside one ARN field does not run into the next field
         ("arn:aws:ec2:*:instance/*", f"arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-1", "ImplicitlyDenied"),
         ("arn:aws:iam::*:role/*", f"arn:aws:iam::{ACCOUNT}:role/path/Reader", "Allowed"),
@@ -36,7 +40,11 @@ def test_notresource_allows_everything_outside():
 
 
 def test_deny_notresource_protects_all_but_the_listed():
-    fence = {"Effect": "Deny", "Action": "s3:*", "NotResource": ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*"]}
+    fence = {
+        "Effect": "Deny",
+        "Action": "s3:*",
+        "NotResource": ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*"],
+    }
     assert result(allow(), fence) == "Allowed"
     assert result(allow(), fence, resource="arn:aws:s3:::elsewhere/key") == "ExplicitlyDenied"
 
@@ -47,10 +55,12 @@ def test_identity_statement_without_resource_matches_nothing():
 
 def test_trust_policy_statement_without_resource_covers_the_role():
     role = f"arn:aws:iam::{ACCOUNT}:role/Reader"
-    trust = doc({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
-    assert result(principal="ec2.amazonaws.com", action="sts:AssumeRole", resource=role, resource_policy=trust) == (
-        "Allowed"
+    trust = doc(
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
     )
+    assert result(
+        principal="ec2.amazonaws.com", action="sts:AssumeRole", resource=role, resource_policy=trust
+    ) == ("Allowed")
 
 
 class TestWildcardRequests:
@@ -72,12 +82,20 @@ class TestWildcardRequests:
 
     def test_star_alone_is_not_every_resource(self):
         """`*` as the request resource only meets statements whose Resource covers `*`."""
-        assert result(allow("s3:ListAllMyBuckets", "arn:aws:s3:::bucket"), action="s3:ListAllMyBuckets",
-                      resource="*") == "ImplicitlyDenied"  # fmt: skip
+        assert (
+            result(
+                allow("s3:ListAllMyBuckets", "arn:aws:s3:::bucket"),
+                action="s3:ListAllMyBuckets",
+                resource="*",
+            )
+            == "ImplicitlyDenied"
+        )
         assert result(allow("s3:ListAllMyBuckets"), action="s3:ListAllMyBuckets", resource="*") == "Allowed"
 
 
 def test_resource_policy_resource_matching():
-    bucket = doc(grant({"AWS": f"arn:aws:iam::{ACCOUNT}:user/jonnung"}, "s3:GetObject", "arn:aws:s3:::bucket/*"))
+    bucket = doc(
+        grant({"AWS": f"arn:aws:iam::{ACCOUNT}:user/jonnung"}, "s3:GetObject", "arn:aws:s3:::bucket/*")
+    )
     assert result(resource_policy=bucket) == "Allowed"
     assert result(resource_policy=bucket, resource="arn:aws:s3:::other/key") == "ImplicitlyDenied"

@@ -6,12 +6,12 @@ HOME = "arn:aws:s3:::home/${aws:username}/*"
 
 
 def test_variable_in_resource_is_substituted_from_context():
-    assert result(allow("s3:*", HOME), resource="arn:aws:s3:::home/jonnung/a", context={"aws:username": "jonnung"}) == (
-        "Allowed"
-    )
-    assert result(allow("s3:*", HOME), resource="arn:aws:s3:::home/other/a", context={"aws:username": "jonnung"}) == (
-        "ImplicitlyDenied"
-    )
+    assert result(
+        allow("s3:*", HOME), resource="arn:aws:s3:::home/jonnung/a", context={"aws:username": "jonnung"}
+    ) == ("Allowed")
+    assert result(
+        allow("s3:*", HOME), resource="arn:aws:s3:::home/other/a", context={"aws:username": "jonnung"}
+    ) == ("ImplicitlyDenied")
 
 
 def test_missing_variable_makes_the_statement_not_match():
@@ -27,7 +27,10 @@ def test_default_value_is_used_when_the_key_is_missing():
 
 def test_substituted_values_are_literal_not_wildcards():
     statement = allow("s3:*", HOME)
-    assert result(statement, resource="arn:aws:s3:::home/x/a", context={"aws:username": "*"}) == "ImplicitlyDenied"
+    assert (
+        result(statement, resource="arn:aws:s3:::home/x/a", context={"aws:username": "*"})
+        == "ImplicitlyDenied"
+    )
 
 
 def test_escape_sequences_stand_for_special_characters():
@@ -46,7 +49,10 @@ def test_tag_variables():
 
 def test_variables_in_condition_values():
     statement = allow(Condition={"StringEquals": {"aws:ResourceTag/owner": "${aws:username}"}})
-    assert result(statement, context={"aws:ResourceTag/owner": "jonnung", "aws:username": "jonnung"}) == "Allowed"
+    assert (
+        result(statement, context={"aws:ResourceTag/owner": "jonnung", "aws:username": "jonnung"})
+        == "Allowed"
+    )
     assert result(statement, context={"aws:ResourceTag/owner": "bob", "aws:username": "jonnung"}) == (
         "ImplicitlyDenied"
     )
@@ -65,4 +71,7 @@ def test_old_version_treats_variables_as_text():
 
 def test_multivalued_keys_cannot_be_variables():
     statement = allow("s3:*", "arn:aws:s3:::b/${aws:TagKeys}")
-    assert result(statement, resource="arn:aws:s3:::b/a", context={"aws:TagKeys": ["a", "b"]}) == "ImplicitlyDenied"
+    assert (
+        result(statement, resource="arn:aws:s3:::b/a", context={"aws:TagKeys": ["a", "b"]})
+        == "ImplicitlyDenied"
+    )

@@ -12,7 +12,10 @@ import datetime as real_datetime
 import threading
 import types
 
+import sys
+
 import moto.core.authorization as moto_authorization
+import moto.core.utils as moto_utils
 import moto.iam.models as moto_iam_models
 import moto.s3.models as moto_s3_models
 import moto.settings as moto_settings
@@ -28,6 +31,7 @@ HOOK_POINTS = (
     (moto_authorization.ActionAuthenticatorMixin, "_authenticate_and_authorize_action"),
     (moto_sts_models.STSBackend, "assume_role"),
     (moto_sts_models, "random_session_token"),
+    (moto_utils, "utcnow"),
     (moto_sts_models, "utcnow"),
     (moto_iam_models, "utcnow"),
     (moto_s3_models, "datetime"),
@@ -82,6 +86,14 @@ class _LabDatetime(real_datetime.datetime):
         return now.astimezone(tz) if tz else now.replace(tzinfo=None)
 
 
+def _route_utcnow_to_lab_clock(original) -> None:
+    """moto modules import `utcnow` by name: replace it in moto.core.utils and wherever it was copied."""
+    moto_utils.utcnow = _lab_now_naive
+    for name, module in list(sys.modules.items()):
+        if name.startswith("moto.") and getattr(module, "utcnow", None) is original:
+            module.utcnow = _lab_now_naive
+
+
 def install() -> None:
     """Route moto's authorization, clock and randomness through the active lab."""
     global _installed
@@ -110,8 +122,7 @@ def install() -> None:
 
     moto_sts_models.STSBackend.assume_role = assume_role
     moto_sts_models.random_session_token = _seeded_session_token
-    moto_sts_models.utcnow = _lab_now_naive
-    moto_iam_models.utcnow = _lab_now_naive
+    _route_utcnow_to_lab_clock(moto_utils.utcnow)
     moto_s3_models.datetime = types.SimpleNamespace(
         datetime=_LabDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone
     )

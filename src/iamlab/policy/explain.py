@@ -119,13 +119,19 @@ def flow_path(decision) -> tuple:
     if reason == "get_caller_identity":
         return (PathStep("identity", "sts:GetCallerIdentity", "Allowed", "needs no permission"),)
     if decision.result == EXPLICIT:
-        return (PathStep("deny", "Explicit deny", "Explicitly denied", _describe(decision, reason.split("_")[-1])),)
+        return (
+            PathStep(
+                "deny", "Explicit deny", "Explicitly denied", _describe(decision, reason.split("_")[-1])
+            ),
+        )
     steps = [PathStep("deny", "Explicit deny", "No explicit deny, continue")]
     if reason.endswith("_protected"):
         steps.append(PathStep("guardrail", "AWS guardrail", "Implicitly denied", decision.explanation))
         return tuple(steps)
     steps.append(_resource_step(decision, trace, "resource" in present))
-    if steps[-1].outcome.startswith("Implicit") or (reason == "allowed_by_resource" and trace.resource_grant != "role"):
+    if steps[-1].outcome.startswith("Implicit") or (
+        reason == "allowed_by_resource" and trace.resource_grant != "role"
+    ):
         if reason == "allowed_by_resource" and "session" in present:
             steps.append(PathStep("session", SLOT_NAMES["session"], "Allowed"))
         elif reason == "no_session_allow":
@@ -145,8 +151,14 @@ def flow_path(decision) -> tuple:
             steps.append(PathStep(slot, SLOT_NAMES[slot], "Allowed" if allowed else "Implicitly denied"))
             if not allowed:
                 break
-    if decision.result != ALLOWED and steps[-1].outcome != "Implicitly denied" and reason == "no_resource_allow":
-        steps.append(PathStep("resource", SLOT_NAMES["resource"], "Implicitly denied", "the other account must allow"))
+    if (
+        decision.result != ALLOWED
+        and steps[-1].outcome != "Implicitly denied"
+        and reason == "no_resource_allow"
+    ):
+        steps.append(
+            PathStep("resource", SLOT_NAMES["resource"], "Implicitly denied", "the other account must allow")
+        )
     return tuple(steps)
 
 
@@ -155,16 +167,27 @@ def _resource_step(decision, trace, present: bool) -> PathStep:
     grant = trace.resource_grant
     if not present:
         if trace.role_assumption:
-            return PathStep("resource", name, "Implicitly denied", "a role can only be assumed through its trust policy")
+            return PathStep(
+                "resource", name, "Implicitly denied", "a role can only be assumed through its trust policy"
+            )
         return PathStep("resource", name, "Not present")
     if grant in ("any", "direct"):
         if trace.cross_account:
-            return PathStep("resource", name, "Allows, continue", "cross-account: the caller's own policies must allow too")
+            return PathStep(
+                "resource",
+                name,
+                "Allows, continue",
+                "cross-account: the caller's own policies must allow too",
+            )
         return PathStep("resource", name, "Allowed", f"names the caller ({grant})")
     if grant == "role":
-        return PathStep("resource", name, "Allows the role, continue", "capped by the role's boundary and session policy")
+        return PathStep(
+            "resource", name, "Allows the role, continue", "capped by the role's boundary and session policy"
+        )
     if grant == "account":
-        return PathStep("resource", name, "Allows the account, continue", "an identity-based policy must allow too")
+        return PathStep(
+            "resource", name, "Allows the account, continue", "an identity-based policy must allow too"
+        )
     if decision.reason in ("trust_policy_no_match", "no_resource_allow") and (
         trace.role_assumption or trace.cross_account or decision.reason == "no_resource_allow"
     ):

@@ -45,7 +45,12 @@ def suggest_fix(decision) -> Fix | None:
             "trust policy",
         )
     if reason == "no_resource_allow":
-        statement = {"Effect": "Allow", "Principal": _principal_element(caller), "Action": action, "Resource": resource}
+        statement = {
+            "Effect": "Allow",
+            "Principal": _principal_element(caller),
+            "Action": action,
+            "Resource": resource,
+        }
         return Fix(
             "add_resource_statement",
             f"Add a statement to the resource-based policy that allows {caller.arn} to {action}.",
@@ -55,7 +60,7 @@ def suggest_fix(decision) -> Fix | None:
     if reason == "no_boundary_allow":
         return Fix(
             "widen_boundary",
-            f"Allow {action} on {resource} in the permissions boundary; it caps what identity policies grant.",
+            f"Allow {action} on {resource} in the permissions boundary; it caps identity policies.",
             grant,
             "permissions boundary",
         )

@@ -78,7 +78,9 @@ class Policy:
         self.compiled = compiled
 
     @classmethod
-    def parse(cls, document, *, kind: str = "identity", name: str | None = None, source_type: str | None = None):
+    def parse(
+        cls, document, *, kind: str = "identity", name: str | None = None, source_type: str | None = None
+    ):
         if isinstance(document, Policy):
             document = document.document
         if kind not in KINDS:

@@ -50,7 +50,9 @@ class CompiledPolicy:
         version = document.get("Version") if isinstance(document, dict) else None
         self.version = version if isinstance(version, str) else None
         substitute = self.version == CURRENT_VERSION
-        self.statements = tuple(Statement(i, raw, substitute) for i, raw in enumerate(raw_statements(document)))
+        self.statements = tuple(
+            Statement(i, raw, substitute) for i, raw in enumerate(raw_statements(document))
+        )
         self._by_action: dict = {}
 
     def for_action(self, action: str) -> tuple[tuple, tuple]:

@@ -10,15 +10,25 @@ from iamlab.policy.decision import ALLOWED, EXPLICIT
 COLOURS = {ALLOWED: "#1a7f37", EXPLICIT: "#cf222e", "ImplicitlyDenied": "#9a6700"}
 
 
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
 def _match_line(match) -> str:
     parts = [f"action {'✓' if match.action else '✗'}", f"resource {'✓' if match.resource else '✗'}"]
     if match.principal is not None:
         parts.insert(0, f"principal {match.principal}")
     for check in match.conditions:
         got = "absent" if check.request_values is None else ", ".join(check.request_values)
-        parts.append(f"{check.operator} {check.key} {list(check.policy_values)} vs [{got}] {'✓' if check.held else '✗'}")
+        parts.append(
+            f"{check.operator} {check.key} {list(check.policy_values)} vs [{got}] {_mark(check.held)}"
+        )
     verdict = "applies" if match.applied else "does not apply"
-    return f"{match.label} ({match.effect}) {verdict}: " + "; ".join(parts) + (f" — {match.note}" if match.note else "")
+    return (
+        f"{match.label} ({match.effect}) {verdict}: "
+        + "; ".join(parts)
+        + (f" — {match.note}" if match.note else "")
+    )
 
 
 def as_text(decision) -> str:
@@ -53,9 +63,14 @@ def as_html(decision) -> str:
     fix = decision.fix
     fix_html = ""
     if fix is not None:
-        code = f"<pre style='margin:4px 0;background:#f6f8fa;padding:6px'>{e(json.dumps(fix.statement, indent=2))}</pre>"
+        body = e(json.dumps(fix.statement, indent=2))
+        code = f"<pre style='margin:4px 0;background:#f6f8fa;padding:6px'>{body}</pre>"
         fix_html = f"<div><b>Fix:</b> {e(fix.text)}{code if fix.statement else ''}</div>"
-    message = f"<div style='font-family:monospace;font-size:12px'>{e(decision.message)}</div>" if decision.message else ""
+    message = (
+        f"<div style='font-family:monospace;font-size:12px'>{e(decision.message)}</div>"
+        if decision.message
+        else ""
+    )
     return (
         "<div style='border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;font-family:sans-serif;"
         "font-size:13px'>"

@@ -81,10 +81,22 @@ class Statement:
     """One compiled statement; `usable` is False when it can never match."""
 
     __slots__ = (
-        "index", "raw", "sid", "effect", "is_deny", "usable", "actions", "not_action",
-        "action_regex", "resources", "not_resource", "principal", "not_principal",
-        "conditions", "condition_error",
-    )  # fmt: skip
+        "index",
+        "raw",
+        "sid",
+        "effect",
+        "is_deny",
+        "usable",
+        "actions",
+        "not_action",
+        "action_regex",
+        "resources",
+        "not_resource",
+        "principal",
+        "not_principal",
+        "conditions",
+        "condition_error",
+    )
 
     def __init__(self, index: int, raw, substitute: bool):
         self.index = index
@@ -163,7 +175,9 @@ class Statement:
     def action_matches(self, action: str) -> bool:
         return (self.action_regex.fullmatch(action) is not None) != self.not_action
 
-    def resource_matches(self, resource: str, request_tokens, in_resource_policy: bool, context: dict) -> bool:
+    def resource_matches(
+        self, resource: str, request_tokens, in_resource_policy: bool, context: dict
+    ) -> bool:
         spec = self.resources
         if spec is None:
             return in_resource_policy

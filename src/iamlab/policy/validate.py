@@ -22,8 +22,16 @@ LEGACY = "The policy failed legacy parsing"
 VERSIONS = (CURRENT_VERSION, "2008-10-17")
 TOP_ELEMENTS = ("Version", "Id", "Statement")
 STATEMENT_ELEMENTS = (
-    "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition",
-)  # fmt: skip
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
 _SID = re.compile(r"^[0-9A-Za-z]*$")
@@ -99,7 +107,10 @@ def _check(doc, kind: str, out: list, errors_only: bool = False) -> None:
     if version is not None and version not in VERSIONS:
         error(LEGACY, "Version")
     if version != CURRENT_VERSION:
-        warn(f"Version is {version or 'missing'}: policy variables are plain text; use {CURRENT_VERSION}", "Version")
+        warn(
+            f"Version is {version or 'missing'}: policy variables are plain text; use {CURRENT_VERSION}",
+            "Version",
+        )
     for i, st in enumerate(statements):
         where = f"Statement[{i}]"
         if "Effect" not in st:
@@ -150,7 +161,11 @@ def _syntax(doc, error) -> list[dict]:
         for element in st:
             if element not in STATEMENT_ELEMENTS:
                 error(SYNTAX, f"{where}.{element}")
-        for one, other in (("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")):
+        for one, other in (
+            ("Action", "NotAction"),
+            ("Resource", "NotResource"),
+            ("Principal", "NotPrincipal"),
+        ):
             if one in st and other in st:
                 error(SYNTAX, f"{where}.{other}")
         if "Sid" in st and not isinstance(st["Sid"], str):
@@ -233,7 +248,11 @@ def _resources(st: dict, i: int, kind: str, error) -> None:
             error(LEGACY, f"{where}.Resource")
         if parts[2] == "iam" and parts[3] not in ("", "*"):
             error(f"IAM resource {value} cannot contain region information.", f"{where}.Resource")
-        if parts[2] == "s3" and parts[3] not in ("", "*") and not parts[5].startswith(("accesspoint/", "job/")):
+        if (
+            parts[2] == "s3"
+            and parts[3] not in ("", "*")
+            and not parts[5].startswith(("accesspoint/", "job/"))
+        ):
             if parts[4] == "":
                 error(f"Resource {value} can not contain region information.", f"{where}.Resource")
 

@@ -32,10 +32,14 @@ def regex_source(tokens: tuple, *, segmented: bool) -> str:
 
     With `segmented`, wildcards in the first five colon-separated ARN fields cannot cross a
     colon (AWS matches an ARN field by field); the sixth field, the resource, may contain
-    anything. Patterns with fewer than six fields are matched as one plain glob.
+    anything. A pattern with no colon at all (such as `*`) is one plain glob; one with two
+    to five fields is a malformed ARN and matches nothing.
     """
-    if segmented and sum(1 for t in tokens if t == ":") < 5:
+    colons_in_pattern = sum(1 for t in tokens if t == ":")
+    if segmented and colons_in_pattern == 0:
         segmented = False
+    elif segmented and colons_in_pattern < 5:
+        return "(?!)"
     out, colons = [], 0
     for t in tokens:
         in_resource = not segmented or colons >= 5

@@ -1,0 +1,203 @@
+"""What a Decision says about itself: AWS's messages, deciding statements, path, fix."""
+
+import pytest
+
+from iamlab.policy import Policy, Request, evaluate
+from tests.policy.helpers import ACCOUNT, OTHER, SESSION, USER, allow, decide, deny, doc, grant
+
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/Reader"
+PREFIX = f"User: {USER} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::bucket/key"
+
+
+@pytest.mark.parametrize(
+    "kwargs, suffix",
+    [
+        ({}, "because no identity-based policy allows the s3:GetObject action"),
+        ({"identity": [deny()]}, "with an explicit deny in an identity-based policy"),
+        (
+            {"identity": [allow()], "resource_policy": doc(grant("*", effect="Deny"))},
+            "with an explicit deny in a resource-based policy",
+        ),
+        (
+            {"identity": [allow()], "boundary": doc(allow("ec2:*"))},
+            "because no permissions boundary allows the s3:GetObject action",
+        ),
+        ({"identity": [allow()], "boundary": doc(deny())}, "with an explicit deny in a permissions boundary"),
+        (
+            {"identity": [allow()], "session": doc(allow("ec2:*"))},
+            "because no session policy allows the s3:GetObject action",
+        ),
+        ({"identity": [allow()], "session": doc(deny())}, "with an explicit deny in a session policy"),
+        (
+            {"identity": [allow()], "account": OTHER},
+            "because no resource-based policy allows the s3:GetObject action",
+        ),
+    ],
+)
+def test_enhanced_access_denied_messages(kwargs, suffix):
+    d = decide(*kwargs.pop("identity", []), **kwargs)
+    assert d.message == f"{PREFIX} {suffix}"
+    assert d.basic_message == PREFIX
+    assert not d.allowed
+
+
+def test_allowed_has_no_message():
+    d = decide(allow())
+    assert (d.allowed, d.message, d.basic_message) == (True, "", "")
+
+
+def test_resource_star_is_left_out_of_messages():
+    d = decide(action="s3:ListAllMyBuckets", resource="*")
+    assert d.basic_message == f"User: {USER} is not authorized to perform: s3:ListAllMyBuckets"
+    assert d.message.endswith("because no identity-based policy allows the s3:ListAllMyBuckets action")
+
+
+def test_deciding_statements_name_their_policy():
+    readonly = Policy.parse(doc(allow("s3:Get*", Sid="Read")), name="ReadOnly", source_type="user-managed")
+    d = evaluate(Request(USER, "s3:GetObject", "arn:aws:s3:::bucket/key"), identity_policies=[readonly])
+    (match,) = d.deciding
+    assert (match.policy_name, match.source_type, match.sid, match.effect, match.applied) == (
+        "ReadOnly",
+        "user-managed",
+        "Read",
+        "Allow",
+        True,
+    )
+    denied = decide(allow(), deny("s3:*", Sid="NoS3"))
+    assert [m.sid for m in denied.deciding] == ["NoS3"]
+    assert decide().deciding == ()
+
+
+def test_statement_diagnostics_show_each_element_and_condition():
+    statement = allow(
+        "s3:GetObject",
+        "arn:aws:s3:::bucket/*",
+        Condition={
+            "IpAddress": {"aws:SourceIp": "203.0.113.0/24"},
+            "StringEquals": {"aws:PrincipalTag/team": "blue"},
+        },
+    )
+    d = decide(statement, allow("ec2:*"), context={"aws:SourceIp": "203.0.113.7"})
+    first, second = d.statements
+    assert (first.action, first.resource, first.applied) == (True, True, False)
+    ip, tag = first.conditions
+    assert (ip.operator, ip.key, ip.policy_values, ip.request_values, ip.held) == (
+        "IpAddress",
+        "aws:SourceIp",
+        ("203.0.113.0/24",),
+        ("203.0.113.7",),
+        True,
+    )
+    assert (tag.request_values, tag.held) == (None, False)
+    assert (second.action, second.applied) == (False, False)
+    assert d.missing_context_keys == ("aws:PrincipalTag/team",)
+
+
+def test_principal_diagnostics_in_resource_policies():
+    bucket = doc(grant({"AWS": ROLE_ARN}, "s3:GetObject"), grant({"AWS": ACCOUNT}, "s3:GetObject"))
+    d = decide(principal=SESSION, resource_policy=bucket)
+    assert [m.principal for m in d.statements] == ["role", "account"]
+    assert [m.principal for m in decide(principal=USER, resource_policy=bucket).statements] == [
+        "not matched",
+        "account",
+    ]
+
+
+def test_missing_context_keys_include_variables():
+    d = decide(allow("s3:*", "arn:aws:s3:::home/${aws:username}/*"), resource="arn:aws:s3:::home/x/y")
+    assert d.missing_context_keys == ("aws:username",)
+
+
+class TestPath:
+    def keys(self, d):
+        return [(step.key, step.outcome) for step in d.path]
+
+    def test_explicit_deny_stops_at_the_first_box(self):
+        assert self.keys(decide(deny())) == [("deny", "Explicitly denied")]
+
+    def test_identity_allow_walks_through_every_box(self):
+        assert [k for k, _ in self.keys(decide(allow(), boundary=doc(allow())))] == [
+            "deny",
+            "resource",
+            "identity",
+            "boundary",
+            "session",
+        ]
+        assert self.keys(decide(allow(), boundary=doc(allow())))[-2:] == [
+            ("boundary", "Allowed"),
+            ("session", "Not present"),
+        ]
+
+    def test_the_failing_box_ends_the_path(self):
+        d = decide(allow(), boundary=doc(allow("ec2:*")))
+        assert self.keys(d)[-1] == ("boundary", "Implicitly denied")
+        assert self.keys(decide())[-1] == ("identity", "Implicitly denied")
+
+    def test_a_direct_resource_grant_decides_at_the_resource_box(self):
+        d = decide(resource_policy=doc(grant({"AWS": USER}, "s3:GetObject")))
+        assert self.keys(d)[-1] == ("resource", "Allowed")
+
+    def test_trust_policy_box(self):
+        d = decide(allow(), action="sts:AssumeRole", resource=ROLE_ARN)
+        assert d.path[-1].name == "Trust policy"
+        assert d.path[-1].outcome == "Implicitly denied"
+
+
+class TestFix:
+    def test_fix_adds_the_missing_identity_statement_and_it_works(self):
+        d = decide()
+        assert d.fix.kind == "add_identity_statement"
+        assert decide(d.fix.statement).allowed
+
+    def test_fix_for_a_trust_policy_names_the_principal(self):
+        d = decide(
+            action="sts:AssumeRole",
+            resource=ROLE_ARN,
+            resource_policy=doc(
+                {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ),
+        )
+        assert d.fix.kind == "add_trust_principal"
+        assert d.fix.statement == {"Effect": "Allow", "Principal": {"AWS": USER}, "Action": "sts:AssumeRole"}
+        trust = doc(d.fix.statement)
+        assert decide(action="sts:AssumeRole", resource=ROLE_ARN, resource_policy=trust).allowed
+
+    def test_fix_for_boundary_and_session(self):
+        boundary = decide(allow(), boundary=doc(allow("ec2:*")))
+        assert boundary.fix.kind == "widen_boundary"
+        assert decide(allow(), boundary=doc(allow("ec2:*"), boundary.fix.statement)).allowed
+        session = decide(allow(), principal=SESSION, session=doc(allow("ec2:*")))
+        assert session.fix.kind == "widen_session_policy"
+
+    def test_fix_for_cross_account_adds_a_resource_statement(self):
+        partner = f"arn:aws:iam::{OTHER}:user/partner"
+        d = decide(allow(), principal=partner, account=ACCOUNT)
+        assert d.fix.kind == "add_resource_statement"
+        assert d.fix.statement["Principal"] == {"AWS": partner}
+        assert decide(
+            allow(), principal=partner, account=ACCOUNT, resource_policy=doc(d.fix.statement)
+        ).allowed
+
+    def test_explicit_deny_fix_points_at_the_deny(self):
+        d = decide(allow(), deny("s3:*", Sid="NoS3"))
+        assert d.fix.kind == "remove_deny"
+        assert "NoS3" in d.fix.text
+        assert d.fix.statement is None
+
+    def test_allowed_needs_no_fix(self):
+        assert decide(allow()).fix is None
+
+
+def test_text_and_html():
+    d = decide(allow("s3:*", Condition={"Bool": {"aws:SecureTransport": "true"}}))
+    text = d.to_text()
+    assert text.startswith("ImplicitlyDenied")
+    assert "aws:SecureTransport" not in text or "Missing context keys: aws:SecureTransport" in text
+    page = d._repr_html_()
+    assert "<script" not in page and "ImplicitlyDenied" in page and "style=" in page
+
+
+def test_decisions_are_read_only():
+    d = decide(allow())
+    with pytest.raises(AttributeError):
+        d.result = "ImplicitlyDenied"

@@ -280,3 +280,23 @@ def test_lab_clock_dates_everything(lab, article):
     s3.put_object(Bucket=article.bucket, Key="b.txt", Body=b"b")
     assert s3.head_object(Bucket=article.bucket, Key="b.txt")["LastModified"] == lab.clock.now()
     assert s3.list_buckets()["Buckets"][0]["CreationDate"] < lab.clock.now()
+
+
+def test_aws_managed_policies_are_all_there(lab):
+    iam = lab.admin_session().client("iam")
+    names = set()
+    for page in iam.get_paginator("list_policies").paginate(Scope="AWS"):
+        names.update(p["PolicyName"] for p in page["Policies"])
+    assert {
+        "AdministratorAccess",
+        "ReadOnlyAccess",
+        "AmazonS3ReadOnlyAccess",
+        "AmazonS3FullAccess",
+        "CloudWatchReadOnlyAccess",
+        "IAMReadOnlyAccess",
+        "IAMUserChangePassword",
+    } <= names
+    assert len(names) > 1000
+    version = iam.get_policy(PolicyArn=S3_READ)["Policy"]["DefaultVersionId"]
+    document = iam.get_policy_version(PolicyArn=S3_READ, VersionId=version)["PolicyVersion"]["Document"]
+    assert any("s3:Get*" in json.dumps(s) for s in document["Statement"])

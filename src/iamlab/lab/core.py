@@ -8,6 +8,7 @@ out here carry only the lab's own keys, config files and endpoint.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -21,7 +22,7 @@ from moto.moto_api._internal import mock_random
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from iamlab.lab import hooks, transport
+from iamlab.lab import hooks, managed, transport
 from iamlab.lab.clock import ARTICLE_TIME, LabClock
 from iamlab.lab.context import request_context
 from iamlab.lab.front import Front
@@ -170,6 +171,7 @@ class Lab:
     def _bootstrap_admin(self):
         iam = self.gate.iam
         iam.create_user(self.region, ADMIN_USER, "/", [])
+        managed.ensure(iam, [ADMINISTRATOR_ACCESS])
         iam.attach_user_policy(ADMINISTRATOR_ACCESS, ADMIN_USER)
         return iam.create_access_key(ADMIN_USER)
 
@@ -225,7 +227,17 @@ def _isolated_botocore_session():
     no_env["config_file"] = (None, None, os.devnull, None)
     no_env["credentials_file"] = (None, None, os.devnull, None)
     no_env["profile"] = (None, None, None, None)
-    return botocore.session.Session(session_vars=no_env)
+    session = botocore.session.Session(session_vars=no_env)
+    session.register_component("data_loader", _shared_loader())
+    return session
+
+
+@functools.cache
+def _shared_loader():
+    """One botocore model loader for all lab sessions: each new session would re-read the models."""
+    from botocore.loaders import create_loader
+
+    return create_loader()
 
 
 class LabSession(boto3.Session):

@@ -16,7 +16,7 @@ from moto.iam.models import iam_backends
 from moto.s3.models import s3_backends
 from moto.sts.models import sts_backends
 
-from iamlab.lab import actions, policies, simulator
+from iamlab.lab import actions, managed, policies, simulator
 from iamlab.lab.errors import AWSError, Refused
 from iamlab.lab.identity import SessionExtras
 from iamlab.lab.journal import Entry
@@ -121,6 +121,7 @@ class Gate:
                 self._record(call, decision, message)
                 raise AWSError("AccessDenied", message)
         self._record(call, decision, "")
+        managed.prepare_for(self.iam, op.api, params)
         if call.service == "iam" and op.api in LAB_ANSWERED:
             result = LAB_ANSWERED[op.api](self, op.api, params)
             call.answer = handler.serialized(ActionResult(result))
@@ -271,17 +272,19 @@ class Gate:
                     params["Policy"], kind="session", name="inline session policy", source_type="session"
                 )
             )
-        for arn in actions.member_list(params, "PolicyArns.member.") + [
-            params[k] for k in sorted(params) if k.startswith("PolicyArns.member.") and k.endswith(".arn")
-        ]:
-            managed = self.iam.managed_policies.get(unquote(arn))
-            if managed is None:
+        index = 1
+        while f"PolicyArns.member.{index}.arn" in params:
+            arn = params[f"PolicyArns.member.{index}.arn"]
+            index += 1
+            managed.ensure(self.iam, [unquote(arn)])
+            found = self.iam.managed_policies.get(unquote(arn))
+            if found is None:
                 raise AWSError("NoSuchEntity", f"Policy {arn} does not exist or is not attachable.")
             session_policies.append(
                 Policy.parse(
-                    policies.managed_document(managed),
+                    policies.managed_document(found),
                     kind="session",
-                    name=f"session policy {managed.name}",
+                    name=f"session policy {found.name}",
                     source_type="session",
                 )
             )

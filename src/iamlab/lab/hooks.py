@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import base64
 import datetime as real_datetime
+import sys
 import threading
 import types
-
-import sys
 
 import moto.core.authorization as moto_authorization
 import moto.core.utils as moto_utils
 import moto.iam.models as moto_iam_models
 import moto.s3.models as moto_s3_models
-import moto.settings as moto_settings
 import moto.sts.models as moto_sts_models
 from moto.moto_api._internal import mock_random
 
@@ -35,7 +33,7 @@ HOOK_POINTS = (
     (moto_sts_models, "utcnow"),
     (moto_iam_models, "utcnow"),
     (moto_s3_models, "datetime"),
-    (moto_settings, "default_user_config"),
+    (moto_iam_models, "AWSManagedPolicy"),
 )
 
 _installed = False
@@ -126,7 +124,6 @@ def install() -> None:
     moto_s3_models.datetime = types.SimpleNamespace(
         datetime=_LabDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone
     )
-    moto_settings.default_user_config.setdefault("iam", {})["load_aws_managed_policies"] = True
     _installed = True
 
 

@@ -119,3 +119,17 @@ def test_another_account_id_is_used_throughout():
         assert article.user_arn == "arn:aws:iam::111122223333:user/jonnung"
         assert lab.admin_session().client("sts").get_caller_identity()["Account"] == "111122223333"
         assert lab.admin_session().client("s3").list_buckets()["Buckets"][0]["Name"] == article.bucket
+
+
+def test_a_new_lab_closes_the_previous_one():
+    """Re-running a notebook's first cell must just work."""
+    from iamlab import Lab
+
+    first = Lab()
+    first.setup_article()
+    second = Lab()
+    try:
+        assert first._closed
+        assert second.admin_session().client("iam").list_users()["Users"][0]["UserName"] == "admin"
+    finally:
+        second.close()

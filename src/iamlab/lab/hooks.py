@@ -128,11 +128,14 @@ def install() -> None:
 
 
 def activate(lab) -> None:
-    if _active["lab"] is not None and _active["lab"] is not lab:
-        raise RuntimeError(
-            "Another iamlab.Lab is already running in this process; call its close() first "
-            "(one lab per kernel keeps its accounts and clock unambiguous)."
-        )
+    """Make `lab` the one the hooks serve; a previous lab in this process is closed first.
+
+    One lab per process keeps accounts and the clock unambiguous, and closing the old one
+    lets a learner simply re-run a notebook's first cell.
+    """
+    previous = _active["lab"]
+    if previous is not None and previous is not lab:
+        previous.close()
     _active["lab"] = lab
 
 

@@ -40,7 +40,11 @@ def fix_text(decision) -> str:
 
 
 def statement_label(statement) -> str:
-    """`trust policy of role R: Sid X (Allow)`, from whatever the engine's StatementMatch carries."""
+    """`trust policy of role R statement X (Allow)`, from whatever the engine's StatementMatch carries."""
+    label = getattr(statement, "label", None)
+    if isinstance(label, str) and label:
+        effect = getattr(statement, "effect", "")
+        return label + (f" ({effect})" if effect else "")
     policy = getattr(statement, "policy_name", None) or getattr(statement, "policy", None) or "policy"
     sid = getattr(statement, "sid", None)
     index = getattr(statement, "index", None)
@@ -76,7 +80,7 @@ class Explanation:
             message = getattr(d, "message", "") or getattr(d, "basic_message", "")
             if message:
                 rows.append(("AWS says", str(message)))
-        reason = getattr(d, "reason", "")
+        reason = getattr(d, "explanation", None) or getattr(d, "reason", "")
         if reason:
             rows.append(("Why", str(reason)))
         labels = deciding_labels(d)

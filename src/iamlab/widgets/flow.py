@@ -31,7 +31,11 @@ STEPS = (
     Step("resource", "Resource-based policy", "Does a trust or bucket policy allow this principal?"),
     Step("identity", "Identity-based policies", "Does a policy of the user, group or role allow it?"),
     Step("boundary", "Permissions boundary", "If there is one, does it allow it?"),
-    Step("session", "Session policy", "If the caller is a role session with a session policy, does it allow it?"),
+    Step(
+        "session",
+        "Session policy",
+        "If the caller is a role session with a session policy, does it allow it?",
+    ),
 )
 
 TONES = {  # fill, stroke, text
@@ -109,7 +113,7 @@ def taken_steps(decision) -> list[TakenStep]:
 def flow_svg(decision=None) -> str:
     """The evaluation flowchart as SVG; with a decision, its path is highlighted."""
     taken = {t.key: t for t in taken_steps(decision)} if decision is not None else {}
-    width, box_w, box_h, gap, left = 700, 330, 50, 22, 20
+    width, box_w, box_h, gap, left = 780, 330, 50, 22, 20
     parts = []
     y = 14
     last_taken_y = None
@@ -119,21 +123,25 @@ def flow_svg(decision=None) -> str:
         fill, stroke, ink = TONES[tone]
         dash = "" if t else " stroke-dasharray='4 3'"
         stroke_w = 2.5 if t else 1
-        cls = f"iamlab-flow-step iamlab-flow-{step.key}" + (f" iamlab-flow-taken iamlab-flow-{tone}" if t else "")
+        cls = f"iamlab-flow-step iamlab-flow-{step.key}" + (
+            f" iamlab-flow-taken iamlab-flow-{tone}" if t else ""
+        )
         parts.append(
             f"<g class='{cls}'><title>{html.escape(step.question)}</title>"
             f"<rect x='{left}' y='{y}' width='{box_w}' height='{box_h}' rx='8' fill='{fill}' "
             f"stroke='{stroke}' stroke-width='{stroke_w}'{dash}/>"
             f"<text x='{left + 12}' y='{y + 20}' font-size='14' font-weight='bold' fill='{ink}'>"
             f"{html.escape(step.title)}</text>"
-            f"<text x='{left + 12}' y='{y + 38}' font-size='11' fill='{ink}'>{html.escape(_clip(step.question, 52))}"
+            f"<text x='{left + 12}' y='{y + 38}' font-size='11' fill='{ink}'>"
+            f"{html.escape(_clip(step.question, 52))}"
             "</text></g>"
         )
         if t:
             note = t.outcome + (f" — {t.detail}" if t.detail else "")
             parts.append(
                 f"<text class='iamlab-flow-note' x='{left + box_w + 14}' y='{y + 30}' font-size='12' "
-                f"fill='{TONES[t.tone][2]}'>{html.escape(_clip(note, 48))}<title>{html.escape(note)}</title></text>"
+                f"fill='{TONES[t.tone][2]}'>{html.escape(_clip(note, 64))}"
+                f"<title>{html.escape(note)}</title></text>"
             )
             last_taken_y = y
         if step is not STEPS[-1]:
@@ -148,7 +156,8 @@ def flow_svg(decision=None) -> str:
     fill, stroke, ink = TONES[final_tone if decision is not None else "skip"]
     parts.append(
         f"<g class='iamlab-flow-final iamlab-flow-{final_tone if decision is not None else 'none'}'>"
-        f"<rect x='{left}' y='{y}' width='{box_w}' height='{box_h - 10}' rx='20' fill='{fill}' stroke='{stroke}' "
+        f"<rect x='{left}' y='{y}' width='{box_w}' height='{box_h - 10}' rx='20' "
+        f"fill='{fill}' stroke='{stroke}' "
         f"stroke-width='2.5'/><text x='{left + box_w / 2}' y='{y + 25}' font-size='15' font-weight='bold' "
         f"text-anchor='middle' fill='{ink}'>{html.escape(final_text)}</text></g>"
     )
@@ -160,7 +169,8 @@ def flow_svg(decision=None) -> str:
     height = y + box_h + 4
     caption = "" if decision is None else html.escape(summary(decision))
     return (
-        f"<svg class='iamlab-flow-svg' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height + 18}' "
+        "<svg class='iamlab-flow-svg' xmlns='http://www.w3.org/2000/svg' "
+        f"width='{width}' height='{height + 18}' "
         f"viewBox='0 0 {width} {height + 18}' font-family='sans-serif' role='img' "
         f"aria-label='AWS policy evaluation flow'>"
         "<defs><marker id='iamlab-arrow' markerWidth='8' markerHeight='8' refX='6' refY='4' orient='auto'>"

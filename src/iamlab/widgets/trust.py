@@ -68,6 +68,7 @@ class TrustToggle(widgets.VBox):
         self.principals = trust_principals(lab, article)
         self._jonnung = lab.session(article.access_key_id, article.secret_access_key)
         self._sts = self._jonnung.client("sts")
+        self._jonnung.client("s3")  # load S3's service model now, so the first successful click is fast too
         current = self._iam.get_role(RoleName=article.role_name)["Role"]["AssumeRolePolicyDocument"]
         ticked = named_values(current)
         self.boxes = {}
@@ -87,7 +88,10 @@ class TrustToggle(widgets.VBox):
         self.result.add_class("iamlab-result")
         self._show_preview(self.document())
         boxes = widgets.VBox(
-            [widgets.HTML(f"<b>Principals trusted by role {html.escape(article.role_name)}</b>"), *self.boxes.values()]
+            [
+                widgets.HTML(f"<b>Principals trusted by role {html.escape(article.role_name)}</b>"),
+                *self.boxes.values(),
+            ]
         )
         super().__init__([widgets.HBox([boxes, self.preview]), self.status, self.button, self.result])
         self.add_class("iamlab-trust")
@@ -107,16 +111,21 @@ class TrustToggle(widgets.VBox):
         document = self.document()
         self._show_preview(document)
         try:
-            self._iam.update_assume_role_policy(RoleName=self.article.role_name, PolicyDocument=json.dumps(document))
+            self._iam.update_assume_role_policy(
+                RoleName=self.article.role_name, PolicyDocument=json.dumps(document)
+            )
         except ClientError as error:
             err = error.response.get("Error", {})
             self.status.value = (
                 f"<div class='iamlab-refused' style='color:#cf222e'>IAM refused this trust policy: "
-                f"<b>{html.escape(err.get('Code', ''))}</b>: {html.escape(err.get('Message', str(error)))}<br>"
+                f"<b>{html.escape(err.get('Code', ''))}</b>: "
+                f"{html.escape(err.get('Message', str(error)))}<br>"
                 "The role keeps its previous trust policy. Tick at least one principal.</div>"
             )
             return
-        self.status.value = "<span style='color:#57606a'>Trust policy updated (iam:UpdateAssumeRolePolicy).</span>"
+        self.status.value = (
+            "<span style='color:#57606a'>Trust policy updated (iam:UpdateAssumeRolePolicy).</span>"
+        )
         self.revision += 1
         if self.tried and self.auto_retry:
             self.assume()
@@ -171,7 +180,9 @@ class TrustToggle(widgets.VBox):
 def success_html(answer, buckets) -> str:
     creds = answer["Credentials"]
     expiration = creds["Expiration"]
-    expiration = expiration.strftime("%Y-%m-%dT%H:%M:%SZ") if hasattr(expiration, "strftime") else str(expiration)
+    expiration = (
+        expiration.strftime("%Y-%m-%dT%H:%M:%SZ") if hasattr(expiration, "strftime") else str(expiration)
+    )
     if isinstance(buckets, list):
         listing = ", ".join(html.escape(b) for b in buckets) or "(no buckets)"
     else:
@@ -189,7 +200,10 @@ def success_html(answer, buckets) -> str:
 def failure_html(error: ClientError, decision) -> str:
     err = error.response.get("Error", {})
     operation = getattr(error, "operation_name", "AssumeRole")
-    text = f"An error occurred ({err.get('Code', '?')}) when calling the {operation} operation: {err.get('Message', '')}"
+    text = (
+        f"An error occurred ({err.get('Code', '?')}) when calling the {operation} operation: "
+        f"{err.get('Message', '')}"
+    )
     why = explanation_html(decision) if decision is not None else ""
     return (
         "<div class='iamlab-failure' style='border-left:4px solid #cf222e;padding-left:8px'>"

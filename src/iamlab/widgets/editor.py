@@ -1,0 +1,158 @@
+"""A policy editor that answers like IAM: type JSON, read IAM's own complaints, press Apply.
+
+Learners write policies by trial and error. Showing IAM's exact validation messages while
+they type (from `iamlab.policy.validate`, the same checks IAM runs) teaches the grammar;
+"Apply" then really calls `iam:PutUserPolicy` as the administrator, so the journal, the
+access matrix and every later request see the new policy, or IAM's refusal is shown.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import traitlets
+from botocore.exceptions import ClientError
+
+STARTER = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Sid": "ListMyBuckets", "Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    severity: str
+    message: str
+    path: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.message}" + (f" (at {self.path})" if self.path else "")
+
+
+def validation_messages(text: str, kind: str = "identity") -> list[Message]:
+    """IAM's findings for the policy `text` (empty when IAM would accept it as written)."""
+    from iamlab import policy
+
+    validate = getattr(policy, "validate", None)
+    try:
+        if validate is not None:
+            return [
+                Message(
+                    str(getattr(f, "severity", "ERROR")),
+                    str(getattr(f, "message", f)),
+                    _path(getattr(f, "path", "")),
+                )
+                for f in validate(text, kind)
+            ]
+        policy.Policy.parse(text, kind=kind)  # an engine without validate(): parsing is the check
+        return []
+    except policy.MalformedPolicyDocument as error:
+        return [Message("ERROR", getattr(error, "message", str(error)))]
+
+
+def _path(path) -> str:
+    if isinstance(path, (list, tuple)):
+        return ".".join(str(p) for p in path)
+    return str(path or "")
+
+
+class PolicyEditor(widgets.VBox):
+    """A Textarea holding an inline policy of one user, validated as you type, applied through IAM.
+
+    `revision` grows each time IAM stores or deletes the policy (other widgets observe it).
+    """
+
+    revision = traitlets.Int(0)
+
+    def __init__(self, lab, user_name: str = "jonnung", policy_name: str = "playground", document=None):
+        self.lab = lab
+        self.user_name = user_name
+        self.policy_name = policy_name
+        self._iam = lab.admin_session().client("iam")
+        text = document if isinstance(document, str) else json.dumps(document or STARTER, indent=2)
+        self.text = widgets.Textarea(value=text, rows=12, layout=widgets.Layout(width="100%"))
+        self.text.add_class("iamlab-editor-text")
+        self.errors = widgets.HTML()
+        self.errors.add_class("iamlab-editor-errors")
+        self.apply_button = widgets.Button(description="Apply", button_style="primary", icon="check")
+        self.apply_button.add_class("iamlab-apply")
+        self.apply_button.on_click(lambda _: self.apply())
+        self.remove_button = widgets.Button(description="Remove policy", icon="trash")
+        self.remove_button.add_class("iamlab-remove")
+        self.remove_button.on_click(lambda _: self.remove())
+        self.status = widgets.HTML()
+        self.status.add_class("iamlab-editor-status")
+        self.text.observe(lambda _: self.validate(), "value")
+        title = widgets.HTML(
+            f"<b>Inline policy <code>{html.escape(policy_name)}</code> of user {html.escape(user_name)}</b>"
+        )
+        super().__init__(
+            [
+                title,
+                self.text,
+                self.errors,
+                widgets.HBox([self.apply_button, self.remove_button]),
+                self.status,
+            ]
+        )
+        self.add_class("iamlab-editor")
+        self.validate()
+
+    @property
+    def value(self) -> str:
+        return self.text.value
+
+    @value.setter
+    def value(self, text) -> None:
+        self.text.value = text if isinstance(text, str) else json.dumps(text, indent=2)
+
+    def validate(self) -> list[Message]:
+        messages = validation_messages(self.text.value, "identity")
+        if not messages:
+            self.errors.value = "<span style='color:#1a7f37'>IAM would accept this policy.</span>"
+        else:
+            items = "".join(
+                f"<li class='iamlab-finding iamlab-finding-{html.escape(m.severity.lower())}'>"
+                f"{html.escape(str(m))}</li>"
+                for m in messages
+            )
+            self.errors.value = f"<ul style='color:#cf222e;margin:0'>{items}</ul>"
+        self.messages = messages
+        return messages
+
+    def apply(self) -> bool:
+        """PutUserPolicy as the administrator; IAM's refusal (if any) is shown, not raised."""
+        try:
+            self._iam.put_user_policy(
+                UserName=self.user_name, PolicyName=self.policy_name, PolicyDocument=self.text.value
+            )
+        except ClientError as error:
+            err = error.response.get("Error", {})
+            self.status.value = (
+                f"<span class='iamlab-refused' style='color:#cf222e'>IAM refused the policy: "
+                f"<b>{html.escape(err.get('Code', ''))}</b>: {html.escape(err.get('Message', ''))}</span>"
+            )
+            return False
+        self.status.value = (
+            f"<span style='color:#1a7f37'>Applied to user {html.escape(self.user_name)}.</span>"
+        )
+        self.revision += 1
+        return True
+
+    def remove(self) -> bool:
+        try:
+            self._iam.delete_user_policy(UserName=self.user_name, PolicyName=self.policy_name)
+        except ClientError as error:
+            self.status.value = html.escape(error.response.get("Error", {}).get("Message", str(error)))
+            return False
+        self.status.value = f"Removed from user {html.escape(self.user_name)}."
+        self.revision += 1
+        return True
+
+    def __repr__(self) -> str:
+        return f"PolicyEditor(user={self.user_name!r}, policy={self.policy_name!r})"

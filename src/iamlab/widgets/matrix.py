@@ -1,0 +1,123 @@
+"""The access matrix: who may do what right now, recomputed whenever a policy changes.
+
+One table answers the question learners keep asking ("so can minji list buckets now?")
+for every principal and action at once. Each cell is `lab.check(...)`: the engine's
+decision from the lab's current policies, with nothing performed and nothing journaled,
+so the matrix can be recomputed after every change at no cost to the lesson's history.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import traitlets
+
+from iamlab.widgets.explain import is_allowed, result_of, summary
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    action: str
+    resource: str = "*"
+
+
+def article_principals(lab, article, other_user: str = "minji") -> list[tuple[str, str]]:
+    return [
+        (f"user/{article.user_name}", article.user_arn),
+        (f"user/{other_user}", f"arn:aws:iam::{lab.account_id}:user/{other_user}"),
+        (f"role/{article.role_name}", article.role_arn),
+    ]
+
+
+def article_columns(article) -> list[Column]:
+    bucket = f"arn:aws:s3:::{article.bucket}"
+    return [
+        Column("sts:AssumeRole", "sts:AssumeRole", article.role_arn),
+        Column("s3:ListAllMyBuckets", "s3:ListAllMyBuckets"),
+        Column("s3:ListBucket", "s3:ListBucket", bucket),
+        Column("s3:PutObject", "s3:PutObject", f"{bucket}/*"),
+    ]
+
+
+class AccessMatrix(widgets.VBox):
+    """Principals (rows) × actions (columns), allowed or denied, with a picker to explain one cell.
+
+    Call `watch(widget, ...)` with widgets that have a `revision` trait (the trust toggle, the
+    policy editor) to recompute after each of their changes; `decision` holds the picked cell's.
+    """
+
+    decision = traitlets.Any(None, allow_none=True)
+
+    def __init__(self, lab, principals, columns, *, watch=()):
+        self.lab = lab
+        self.principals = list(principals)
+        self.columns = list(columns)
+        self.decisions: dict[tuple[str, str], object] = {}
+        self.table = widgets.HTML()
+        self.table.add_class("iamlab-matrix")
+        options = [(f"{p} × {c.label}", (p, c.label)) for p, _ in self.principals for c in self.columns]
+        self.picker = widgets.Dropdown(
+            options=options, description="Why?", layout=widgets.Layout(width="34em")
+        )
+        self.picker.add_class("iamlab-matrix-picker")
+        self.picker.observe(lambda _: self._pick(), "value")
+        self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        super().__init__([self.table, widgets.HBox([self.picker, self.refresh_button])])
+        for source in watch:
+            self.watch(source)
+        self.refresh()
+
+    def watch(self, source) -> None:
+        source.observe(lambda _: self.refresh(), "revision")
+
+    def refresh(self) -> None:
+        """Ask the engine about every cell again (a few ms each; no request is performed)."""
+        self.decisions = {
+            (p, c.label): self.lab.check(arn, c.action, c.resource)
+            for p, arn in self.principals
+            for c in self.columns
+        }
+        self.table.value = self.to_html()
+        self._pick()
+
+    def _pick(self) -> None:
+        if self.picker.value is not None:
+            self.decision = self.decisions.get(self.picker.value)
+
+    def allowed(self, principal: str, column: str) -> bool:
+        return is_allowed(self.decisions[(principal, column)])
+
+    def rows(self) -> list[tuple[str, ...]]:
+        return [
+            (p, *("allow" if self.allowed(p, c.label) else "deny" for c in self.columns))
+            for p, _ in self.principals
+        ]
+
+    def to_html(self) -> str:
+        head = "".join(f"<th style='padding:2px 8px'>{html.escape(c.label)}</th>" for c in self.columns)
+        body = []
+        for p, _ in self.principals:
+            cells = []
+            for c in self.columns:
+                d = self.decisions[(p, c.label)]
+                ok = is_allowed(d)
+                mark, color = ("✔ allow", "#1a7f37") if ok else ("✖ deny", "#cf222e")
+                cells.append(
+                    f"<td class='iamlab-cell iamlab-cell-{'allow' if ok else 'deny'}' "
+                    f"data-result='{result_of(d)}' title='{html.escape(summary(d))}' "
+                    f"style='color:{color};padding:2px 8px;text-align:center'>"
+                    f"{mark}</td>"
+                )
+            body.append(
+                f"<tr><th style='text-align:left;padding:2px 8px'>{html.escape(p)}</th>{''.join(cells)}</tr>"
+            )
+        return f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+    def __repr__(self) -> str:
+        rows = [("", *(c.label for c in self.columns)), *self.rows()]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        return "\n".join("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)

@@ -1,0 +1,187 @@
+"""The widgets, driven in-process as a learner's clicks would drive them (values set, buttons clicked)."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from iamlab.widgets import AccessMatrix, Column, FlowDiagram, Playground, PolicyEditor, TrustToggle, flow_svg
+from iamlab.widgets.flow import STEPS, taken_steps
+
+
+@pytest.fixture
+def toggle(lab, article):
+    return TrustToggle(lab, article)
+
+
+def trust_of(lab, article) -> dict:
+    return (
+        lab.admin_session()
+        .client("iam")
+        .get_role(RoleName=article.role_name)["Role"]["AssumeRolePolicyDocument"]
+    )
+
+
+def test_toggle_starts_from_the_roles_trust_policy(toggle):
+    assert [label for label, box in toggle.boxes.items() if box.value] == ["ec2.amazonaws.com"]
+    assert '"Service": "ec2.amazonaws.com"' in toggle.preview.value.replace("&quot;", '"')
+    for css in ("jonnung", "root", "ec2", "minji"):
+        assert any(f"iamlab-principal-{css}" in box._dom_classes for box in toggle.boxes.values())
+    assert "iamlab-assume" in toggle.button._dom_classes
+
+
+def test_toggle_flips_failure_to_success_and_back(lab, article, toggle):
+    toggle.button.click()
+    assert "iamlab-failure" in toggle.result.value
+    assert "AccessDenied" in toggle.result.value and "sts:AssumeRole" in toggle.result.value
+    assert toggle.decision is not None and not toggle.decision.allowed
+
+    toggle.boxes["user/jonnung"].value = True  # a tick retries the assume once the learner has pressed it
+    assert "iamlab-success" in toggle.result.value, toggle.result.value
+    assert "ASIA" in toggle.result.value and article.bucket in toggle.result.value
+    assert "2021-01-17T06:44:34Z" in toggle.result.value  # expiry: one hour of lab time
+    assert toggle.decision.allowed
+    assert article.user_arn in json.dumps(trust_of(lab, article))
+
+    toggle.boxes["user/jonnung"].value = False
+    assert "iamlab-failure" in toggle.result.value and "AccessDenied" in toggle.result.value
+    toggle.button.click()
+    assert "iamlab-failure" in toggle.result.value
+
+
+def test_every_toggle_change_is_a_journaled_iam_call(lab, toggle):
+    before = len(lab.journal)
+    toggle.set("user/minji", True)
+    toggle.set("user/minji", False)
+    actions = [e.action for e in lab.journal.entries()[before:]]
+    assert actions == ["iam:UpdateAssumeRolePolicy", "iam:UpdateAssumeRolePolicy"]
+    assert toggle.revision == 2
+
+
+def test_toggle_explains_a_denial_with_the_engines_words(toggle):
+    toggle.set("account root", True)
+    toggle.button.click()
+    assert "iamlab-explanation" in toggle.result.value
+    decision = toggle.decision
+    assert decision.result == "ImplicitlyDenied"
+    fix = getattr(decision, "fix", None)
+    if fix is not None:
+        assert "How to fix" in toggle.result.value
+
+
+def test_unticking_every_principal_does_not_crash(lab, article, toggle):
+    toggle.set("ec2.amazonaws.com", False)  # nobody trusted: IAM refuses such a trust policy
+    assert toggle.ticked() == []
+    if "refused" in toggle.status.value:
+        assert "MalformedPolicyDocument" in toggle.status.value
+        assert "ec2.amazonaws.com" in json.dumps(trust_of(lab, article))  # the previous policy stays
+    toggle.button.click()
+    assert "iamlab-failure" in toggle.result.value
+
+
+def test_assume_before_trusting_is_friendly(toggle):
+    """Step 5 before step 4: pressing Assume first gives AWS's message and a hint, never a traceback."""
+    assert toggle.assume() is False
+    assert "not authorized to perform: sts:AssumeRole" in toggle.result.value
+
+
+def test_a_second_toggle_on_the_same_lab_works(lab, article, toggle):
+    again = TrustToggle(lab, article)  # re-running the lesson cell: minji exists already
+    assert [p.label for p in again.principals] == [p.label for p in toggle.principals]
+
+
+def test_editor_shows_iams_validation_messages(lab):
+    editor = PolicyEditor(lab, "admin", "p")
+    assert "IAM would accept" in editor.errors.value
+    editor.value = (
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets"'
+    )
+    assert editor.messages and "iamlab-finding" in editor.errors.value
+    assert editor.apply() is False
+    assert "MalformedPolicyDocument" in editor.status.value
+    editor.value = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets"}],
+    }
+    from iamlab import policy
+
+    if hasattr(policy, "validate"):
+        assert any("resource" in m.message.lower() for m in editor.messages), editor.messages
+
+
+def test_editor_apply_puts_an_inline_user_policy(lab, article):
+    editor = PolicyEditor(lab, article.user_name)
+    editor.apply_button.click()
+    assert "Applied" in editor.status.value and editor.revision == 1
+    iam = lab.admin_session().client("iam")
+    assert iam.list_user_policies(UserName=article.user_name)["PolicyNames"] == ["playground"]
+    editor.remove_button.click()
+    assert iam.list_user_policies(UserName=article.user_name)["PolicyNames"] == []
+    assert editor.revision == 2
+
+
+def test_matrix_reflects_a_change(lab, article):
+    toggle = TrustToggle(lab, article)
+    editor = PolicyEditor(lab, article.user_name)
+    columns = [Column("assume", "sts:AssumeRole", article.role_arn), Column("list", "s3:ListAllMyBuckets")]
+    matrix = AccessMatrix(lab, [("jonnung", article.user_arn)], columns, watch=(toggle, editor))
+    assert not matrix.allowed("jonnung", "assume") and not matrix.allowed("jonnung", "list")
+    assert "iamlab-cell-deny" in matrix.table.value
+    editor.apply()  # the starter policy allows s3:ListAllMyBuckets
+    assert matrix.allowed("jonnung", "list")
+    toggle.set("user/jonnung", True)
+    assert matrix.allowed("jonnung", "assume")
+    assert "iamlab-cell-allow" in matrix.table.value
+    toggle.set("user/jonnung", False)
+    assert not matrix.allowed("jonnung", "assume")
+    matrix.picker.value = ("jonnung", "assume")
+    assert matrix.decision is matrix.decisions[("jonnung", "assume")]
+
+
+def fake_decision(result, path):
+    request = SimpleNamespace(
+        principal="arn:aws:iam::123456789012:user/jonnung", action="s3:ListAllMyBuckets", resource="*"
+    )
+    return SimpleNamespace(result=result, allowed=result == "Allowed", request=request, path=path)
+
+
+def test_diagram_highlights_the_path():
+    path = [
+        SimpleNamespace(step="Explicit deny", outcome="No explicit deny, continue"),
+        SimpleNamespace(step="Identity-based policies", outcome="Implicitly denied"),
+    ]
+    svg = flow_svg(fake_decision("ImplicitlyDenied", path))
+    assert svg.startswith("<svg") and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+    taken = [t.key for t in taken_steps(fake_decision("ImplicitlyDenied", path))]
+    assert taken == ["deny", "identity"]
+    assert "iamlab-flow-step iamlab-flow-deny iamlab-flow-taken iamlab-flow-pass" in svg
+    assert "iamlab-flow-identity iamlab-flow-taken iamlab-flow-deny" in svg
+    assert "iamlab-flow-boundary iamlab-flow-taken" not in svg
+    assert "iamlab-flow-final iamlab-flow-deny" in svg
+    assert svg.count("iamlab-flow-taken") == 2
+
+
+def test_diagram_of_a_real_decision(lab, article):
+    decision = lab.check(article.user_arn, "s3:ListAllMyBuckets")
+    diagram = FlowDiagram()
+    assert "no request yet" in diagram.value
+    diagram.show(decision)
+    assert "iamlab-flow-final iamlab-flow-deny" in diagram.value
+    path = getattr(decision, "path", None)
+    if path:
+        assert "iamlab-flow-taken" in diagram.value
+        assert len(taken_steps(decision)) == len(path)
+        assert all(t.key in {s.key for s in STEPS} for t in taken_steps(decision)), taken_steps(decision)
+
+
+def test_playground_wires_the_parts(lab, article):
+    playground = Playground(lab, article)
+    playground.toggle.button.click()
+    assert playground.why.decision is playground.toggle.decision
+    assert "iamlab-flow-final iamlab-flow-deny" in playground.why.diagram.value
+    playground.toggle.set("user/jonnung", True)
+    assert "iamlab-flow-final iamlab-flow-allow" in playground.why.diagram.value
+    assert playground.matrix.allowed("user/jonnung", "sts:AssumeRole")
+    assert repr(playground) == "Playground(role='S3BucketListReadOnlyRole', user='jonnung')"

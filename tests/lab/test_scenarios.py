@@ -300,3 +300,11 @@ def test_aws_managed_policies_are_all_there(lab):
     version = iam.get_policy(PolicyArn=S3_READ)["Policy"]["DefaultVersionId"]
     document = iam.get_policy_version(PolicyArn=S3_READ, VersionId=version)["PolicyVersion"]["Document"]
     assert any("s3:Get*" in json.dumps(s) for s in document["Statement"])
+
+
+def test_journal_records_the_requests_own_action(lab, article):
+    s3 = lab.admin_session().client("s3")
+    s3.put_object(Bucket=article.bucket, Key="a.txt", Body=b"a")
+    s3.copy_object(Bucket=article.bucket, Key="b.txt", CopySource={"Bucket": article.bucket, "Key": "a.txt"})
+    entry = lab.journal[-1]
+    assert (entry.action, entry.resource) == ("s3:PutObject", f"arn:aws:s3:::{article.bucket}/b.txt")

@@ -39,7 +39,9 @@ def _simulate(gate, api, params):
 
 
 def _put_user_boundary(gate, api, params):
-    gate.iam.get_user(params["UserName"])
+    if api != "CreateUser":  # CreateUser records the boundary before moto creates the user
+        gate.iam.get_user(params["UserName"])
+    managed.ensure(gate.iam, [params["PermissionsBoundary"]])
     arn = params["PermissionsBoundary"]
     if arn not in gate.iam.managed_policies:
         raise AWSError("NoSuchEntity", f"Scope ARN: {arn} does not exist or is not attachable.")
@@ -98,9 +100,9 @@ class Gate:
         params = actions.query_params(handler)
         if op.api in actions.ASSUME_ACTIONS:
             self._check_duration_syntax(params)
-        resource_policy = self.resource_policy(op)
         policy_set = policies.for_caller(self.iam, caller, self.lab.user_boundaries)
         context = self.lab.request_context(caller, call) | op.context
+        decisions = []
         for action, resource in [(op.action, op.resource), *op.also]:
             request = Request(
                 principal=caller.arn,
@@ -112,15 +114,16 @@ class Gate:
             decision = evaluate(
                 request,
                 identity_policies=policy_set.identity,
-                resource_policy=resource_policy,
+                resource_policy=self.resource_policy(request),
                 permissions_boundary=policy_set.boundary,
                 session_policy=policy_set.session or None,
             )
+            decisions.append(decision)
             if not decision.allowed:
                 message = decision.basic_message if call.service == "sts" else decision.message
                 self._record(call, decision, message)
                 raise AWSError("AccessDenied", message)
-        self._record(call, decision, "")
+        self._record(call, decisions[0], "")  # the journal shows the request's own action
         managed.prepare_for(self.iam, op.api, params)
         if call.service == "iam" and op.api in LAB_ANSWERED:
             result = LAB_ANSWERED[op.api](self, op.api, params)

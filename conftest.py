@@ -1,0 +1,20 @@
+"""Repository-wide pytest hooks: report how long the lessons take under nbval."""
+
+from collections import defaultdict
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print nbval's time per notebook and in all, so the lessons' budget (90 s) stays visible."""
+    per_notebook = defaultdict(float)
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            nodeid = getattr(report, "nodeid", "")
+            if ".ipynb" in nodeid and getattr(report, "when", "call") == "call":
+                per_notebook[nodeid.split("::")[0]] += report.duration
+    if not per_notebook:
+        return
+    total = sum(per_notebook.values())
+    terminalreporter.section("nbval time")
+    for path, seconds in sorted(per_notebook.items()):
+        terminalreporter.write_line(f"{seconds:6.1f} s  {path}")
+    terminalreporter.write_line(f"{total:6.1f} s  all {len(per_notebook)} notebooks (cell time, summed over workers)")

@@ -17,7 +17,7 @@ lab: $(VENV)/.installed
 	$(BIN)/jupyter lab notebooks/
 
 test: $(VENV)/.installed
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks conftest.py
 	$(BIN)/python -m pytest
 
 clean:

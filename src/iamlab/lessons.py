@@ -33,7 +33,7 @@ def session_credentials(cli_output) -> Credentials:
     except (ValueError, KeyError, TypeError):
         print("assume-role did not return credentials, so there is nothing to export yet:")
         print("  " + (text.strip().splitlines() or ["(no output)"])[-1])
-        print("Hint: the error above says why. Fix what it names (often the role's trust policy), then run again.")
+        print("Hint: the error above says why. Fix what it names (often the trust policy), then run again.")
         return Credentials()
     return Credentials(
         found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"], found["Expiration"]

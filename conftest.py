@@ -17,4 +17,5 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("nbval time")
     for path, seconds in sorted(per_notebook.items()):
         terminalreporter.write_line(f"{seconds:6.1f} s  {path}")
-    terminalreporter.write_line(f"{total:6.1f} s  all {len(per_notebook)} notebooks (cell time, summed over workers)")
+    count = len(per_notebook)
+    terminalreporter.write_line(f"{total:6.1f} s  all {count} notebooks (cell time, summed over workers)")

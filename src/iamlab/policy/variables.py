@@ -55,9 +55,7 @@ class Template:
             elif part[0] == "literal":
                 out.append(part[1])
             else:
-                value = single_value(context.get(part[1]))
-                if value is None:
-                    value = part[3]
+                value = _variable_value(part, context)
                 if value is None:
                     return None
                 out.extend(value)
@@ -72,9 +70,7 @@ class Template:
             if part[0] in ("pattern", "literal"):
                 out.append(part[1])
             else:
-                value = single_value(context.get(part[1]))
-                if value is None:
-                    value = part[3]
+                value = _variable_value(part, context)
                 if value is None:
                     return None
                 out.append(value)
@@ -102,3 +98,9 @@ def single_value(value) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _variable_value(part: tuple, context: dict) -> str | None:
+    """A `${key, 'default'}` part's value: the context's single value, else its default, else None."""
+    value = single_value(context.get(part[1]))
+    return part[3] if value is None else value

@@ -9,8 +9,9 @@ def pytest_terminal_summary(terminalreporter):
     for reports in terminalreporter.stats.values():
         for report in reports:
             nodeid = getattr(report, "nodeid", "")
-            if ".ipynb" in nodeid and getattr(report, "when", "call") == "call":
-                per_notebook[nodeid.split("::")[0]] += report.duration
+            path = nodeid.split("::")[0]
+            if path.endswith(".ipynb") and getattr(report, "when", "call") == "call":
+                per_notebook[path] += report.duration
     if not per_notebook:
         return
     total = sum(per_notebook.values())

@@ -68,6 +68,11 @@ def fresh_process(code: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def child_p50(side: str, requests: int) -> float:
+    command = [sys.executable, __file__, "--one", side, "--requests", str(requests)]
+    return float(subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()[-1])
+
+
 def p50_lab(requests: int) -> float:
     from iamlab import Lab
 
@@ -119,11 +124,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--starts", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--one", choices=["lab", "moto"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    moto_p50, lab_p50 = p50_moto(args.requests), p50_lab(args.requests)
+    if args.one:  # a child process measuring one side
+        print((p50_lab if args.one == "lab" else p50_moto)(args.requests))
+        return
+    # The machine's speed drifts by 2x over seconds, so the sides alternate in fresh processes
+    # and the ratio is the median of per-round ratios.
+    pairs = [(child_p50("moto", args.requests), child_p50("lab", args.requests)) for _ in range(args.rounds)]
+    moto_p50 = statistics.median(m for m, _ in pairs)
+    lab_p50 = statistics.median(lab for _, lab in pairs)
+    ratio = statistics.median(lab / m for m, lab in pairs)
     print(
         f"request p50   moto {moto_p50 * 1e3:7.2f} ms   lab {lab_p50 * 1e3:7.2f} ms   "
-        f"ratio {lab_p50 / moto_p50:.2f}x"
+        f"ratio {ratio:.2f}x (median of {args.rounds} alternating rounds)"
     )
     moto_runs = [fresh_process(MOTO_READY) for _ in range(args.starts)]
     lab_runs = [fresh_process(LAB_READY) for _ in range(args.starts)]

@@ -47,3 +47,18 @@ def test_enforcement_comes_from_the_engine_not_moto(lab, article):
     entry = lab.journal[-1]
     assert (entry.action, entry.result) == ("sts:AssumeRole", "Allowed")
     assert entry.decision is not None
+
+
+def test_single_aws_managed_policy_lookup_agrees_with_the_full_catalogue():
+    from iamlab.lab import managed
+
+    managed._catalog.cache_clear()
+    arns = [
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+        "arn:aws:iam::aws:policy/service-role/AWSLambdaRole",
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+        "arn:aws:iam::aws:policy/NoSuchPolicy",
+    ]
+    alone = [managed._one(arn) for arn in arns]
+    assert alone == [managed._catalog().get(arn) for arn in arns]
+    assert alone[-1] is None

@@ -26,12 +26,26 @@ def _catalog() -> dict[str, tuple[str, dict]]:
     }
 
 
+def _one(arn: str) -> tuple[str, dict] | None:
+    """One policy's entry, decoded alone: parsing the whole catalogue would slow every Lab() start."""
+    if _catalog.cache_info().currsize:
+        return _catalog().get(arn)
+    name = arn.rsplit("/", 1)[-1]
+    start = aws_managed_policies_data.find(f'\n "{name}":')
+    if start < 0:
+        return None
+    data, _ = json.JSONDecoder().raw_decode(aws_managed_policies_data, start + len(name) + 5)
+    return (name, data) if f"arn:aws:iam::aws:policy{data.get('Path', '/')}{name}" == arn else None
+
+
 def ensure(iam, arns) -> None:
     """Make the named AWS managed policies exist in `iam` (unknown ARNs are left for IAM to refuse)."""
-    catalog = _catalog()
     for arn in arns:
-        if arn in catalog and arn not in iam.managed_policies:
-            name, data = catalog[arn]
+        if arn in iam.managed_policies:
+            continue
+        found = _one(arn)
+        if found is not None:
+            name, data = found
             iam.managed_policies[arn] = AWSManagedPolicy.from_data(
                 name, iam.account_id, iam.region_name, data
             )

@@ -128,3 +128,22 @@ def _error_code(call):
     except ClientError as error:
         return error.response["Error"]["Code"]
     return None
+
+
+def test_a_lesson_can_start_at_any_step(lab):
+    article = lab.setup_article(step=5)
+    env = lab.env()
+    code, out, err = run_aws(
+        env,
+        "sts",
+        "assume-role",
+        "--profile",
+        "jonnung",
+        "--role-arn",
+        ROLE,
+        "--role-session-name",
+        "jonnung-s3-role",
+    )
+    assert code == 0, err
+    assert json.loads(out)["AssumedRoleUser"]["Arn"].endswith("/jonnung-s3-role")
+    assert article.user_name == "jonnung"

@@ -56,7 +56,42 @@ class ArticleSetup:
         )
 
 
-def setup(lab) -> ArticleSetup:
+def setup(lab, step: int = 1) -> ArticleSetup:
+    """The state just before the article's `step` (1-5): each lesson can start at its own step."""
+    if not 1 <= step <= 5:
+        raise ValueError(f"the article has steps 1 to 5, not {step}")
+    article = _starting_point(lab)
+    if step >= 2:
+        _configure_profile(lab, article)
+    if step >= 5:
+        lab.admin_session().client("iam").update_assume_role_policy(
+            RoleName=ROLE,
+            PolicyDocument=json.dumps(trust_policy(aws=article.user_arn, service="ec2.amazonaws.com")),
+        )
+    return article
+
+
+def _configure_profile(lab, article: ArticleSetup) -> None:
+    """What step 1's `aws configure --profile jonnung` writes, into the lab's own files."""
+    import configparser
+
+    env = lab.env()
+    for path, section, values in (
+        (
+            env["AWS_SHARED_CREDENTIALS_FILE"],
+            USER,
+            {"aws_access_key_id": article.access_key_id, "aws_secret_access_key": article.secret_access_key},
+        ),
+        (env["AWS_CONFIG_FILE"], f"profile {USER}", {"region": article.region, "output": "json"}),
+    ):
+        parser = configparser.ConfigParser()
+        parser.read(path)
+        parser[section] = values
+        with open(path, "w") as f:
+            parser.write(f)
+
+
+def _starting_point(lab) -> ArticleSetup:
     admin = lab.admin_session()
     iam, s3 = admin.client("iam"), admin.client("s3")
     iam.create_user(UserName=USER)

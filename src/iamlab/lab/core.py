@@ -146,11 +146,12 @@ class Lab:
         os.environ.update(self._saved_environ)
         self._saved_environ = None
 
-    def setup_article(self):
-        """The article's starting point: user jonnung, S3BucketListReadOnlyRole (EC2 only), the bucket."""
+    def setup_article(self, step: int = 1):
+        """The article's starting point (user jonnung, S3BucketListReadOnlyRole trusting EC2 only,
+        the bucket), brought up to just before `step` (1-5) so a lesson can begin mid-article."""
         from iamlab.lab.article import setup
 
-        return setup(self)
+        return setup(self, step)
 
     def check(self, principal_arn: str, action: str, resource: str = "*", context: dict | None = None):
         """Would `principal_arn` be allowed `action` on `resource`? A Decision, with nothing performed."""

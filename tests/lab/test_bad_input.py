@@ -127,3 +127,13 @@ def test_bucket_policy_without_principal_is_malformed_policy(lab, article):
     code, _ = error_of(lambda: s3.put_bucket_policy(Bucket=article.bucket, Policy=no_principal))
     assert code == "MalformedPolicy"
     assert error_of(lambda: s3.get_bucket_policy(Bucket=article.bucket))[0] == "NoSuchBucketPolicy"
+
+
+def test_boundary_for_a_missing_user_is_no_such_entity(lab):
+    iam = lab.admin_session().client("iam")
+    code, _ = error_of(
+        lambda: iam.put_user_permissions_boundary(
+            UserName="ghost", PermissionsBoundary="arn:aws:iam::aws:policy/ReadOnlyAccess"
+        )
+    )
+    assert code == "NoSuchEntity"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote
 
+from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 from moto.iam.models import iam_backends
 from moto.s3.models import s3_backends
@@ -91,6 +92,9 @@ class Gate:
             self._authorize(handler, call, moto_resource)
         except AWSError as error:
             call.refusal = error
+            raise Refused() from None
+        except ServiceException as error:  # moto's own answer (e.g. NoSuchEntity) from a lab-answered API
+            call.refusal = AWSError(error.code, error.message)
             raise Refused() from None
 
     def _authorize(self, handler, call, moto_resource: str) -> None:

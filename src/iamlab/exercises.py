@@ -236,3 +236,186 @@ def check_instance_role(lab, instance_profile: str, article) -> Feedback:
         f'keep "AWS": "{article.user_arn}" in the Principal next to the EC2 service',
     )
     return fb
+
+
+# -- lessons 01-05: the article's five steps ----------------------------------------------------------
+def check_profile(lab, profile: str = "jonnung-seoul", region: str = "ap-northeast-2") -> Feedback:
+    """Exercise 01: a CLI profile `profile` in the lab's config files, in `region`, whose keys sign in."""
+    import configparser
+
+    fb = Feedback(f"a CLI profile {profile} in {region} that signs in")
+    files = {}
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        parser = configparser.ConfigParser()
+        try:
+            parser.read(lab.env()[name])
+        except (configparser.Error, OSError, KeyError, RuntimeError):
+            pass
+        files[name] = parser
+    config, credentials = files["AWS_CONFIG_FILE"], files["AWS_SHARED_CREDENTIALS_FILE"]
+    section = f"profile {profile}"
+    fb.add(
+        config.has_section(section) or credentials.has_section(profile),
+        f"profile {profile} exists",
+        f"every aws configure set ... --profile {profile} creates it if needed",
+    )
+    fb.add(
+        config.get(section, "region", fallback="") == region,
+        f"its region is {region}",
+        f"!aws configure set region {region} --profile {profile}",
+    )
+
+    def value(key: str) -> str:
+        return credentials.get(profile, key, fallback="") or config.get(section, key, fallback="")
+
+    key, secret = value("aws_access_key_id"), value("aws_secret_access_key")
+    fb.add(
+        bool(key and secret),
+        "it has an access key ID and a secret access key",
+        f"!aws configure set aws_access_key_id {{jonnung.access_key_id}} --profile {profile} "
+        "(and the same for aws_secret_access_key)",
+    )
+    if key and secret:
+        fb.add(
+            _succeeds(lambda: lab.session(key, secret).client("sts").get_caller_identity()),
+            "its keys sign in (aws sts get-caller-identity works)",
+            "the key ID or the secret has a typo: copy them from jonnung.access_key_id and "
+            "jonnung.secret_access_key",
+        )
+    return fb
+
+
+def _journal(lab) -> list:
+    try:
+        return lab.journal.entries()
+    except Exception:  # a closed or half-built lab: nothing recorded
+        return []
+
+
+def check_needed_action(lab, answer, user_name: str = "jonnung") -> Feedback:
+    """Exercise 02: `answer` names the IAM action the user's last denied request needed."""
+    fb = Feedback(f"the IAM action {user_name}'s denied request needed")
+    denied = [e for e in _journal(lab) if e.principal.endswith(f":user/{user_name}") and not e.allowed]
+    if not fb.add(
+        bool(denied),
+        f"{user_name} has made a denied request",
+        f"run the cell with !aws s3 ls --profile {user_name} first",
+    ):
+        return fb
+    needed = denied[-1].action
+    answer = answer.strip() if isinstance(answer, str) else ""
+    service, _, action = answer.partition(":")
+    if not fb.add(
+        bool(service and action and " " not in answer),
+        f"your answer {answer!r} is written service:Action",
+        "an IAM action looks like iam:CreateUser: the service prefix, a colon, the action",
+    ):
+        return fb
+    hint = "the error message names it right after 'not authorized to perform:'"
+    if action.lower() == "listbuckets":
+        hint = (
+            "ListBuckets is the API operation the CLI called; IAM checks an action with another name. " + hint
+        )
+    fb.add(answer.lower() == needed.lower(), f"{answer} is the action the request needed", hint)
+    return fb
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
+
+
+def check_trust_statement(lab, statement, article) -> Feedback:
+    """Exercise 03: a trust-policy statement letting the user assume the role, EC2 still trusted."""
+    from fnmatch import fnmatchcase
+
+    fb = Feedback(f"a trust statement that lets {article.user_name} (and still EC2) assume the role")
+    if not fb.add(
+        isinstance(statement, dict),
+        "the statement is a dict",
+        'write it like {"Effect": ..., "Principal": {...}, "Action": ...}',
+    ):
+        return fb
+    fb.add(statement.get("Effect") == "Allow", 'its Effect is "Allow"', 'set "Effect": "Allow"')
+    actions = [a.lower() for a in _as_list(statement.get("Action")) if isinstance(a, str)]
+    fb.add(
+        any(fnmatchcase("sts:assumerole", a) for a in actions),
+        "its Action covers sts:AssumeRole",
+        'set "Action": "sts:AssumeRole" (the action STS checks when a role is assumed)',
+    )
+    principal = statement.get("Principal")
+    if principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS"))):
+        fb.add(
+            False, "it does not trust everyone", 'a Principal of "*" trusts every AWS account: name the user'
+        )
+        return fb
+    principal = principal if isinstance(principal, dict) else {}
+    aws = _as_list(principal.get("AWS"))
+    root = f"arn:aws:iam::{lab.account_id}:root"
+    hint = f'add "AWS": "{article.user_arn}" to the Principal'
+    if root in aws or lab.account_id in aws:
+        hint = (
+            f"trusting the account root only delegates to the account: {article.user_name} would also need "
+            f"an identity policy allowing sts:AssumeRole. Name the user instead: {article.user_arn}"
+        )
+    fb.add(article.user_arn in aws, f"its Principal names {article.user_arn}", hint)
+    fb.add(
+        "ec2.amazonaws.com" in _as_list(principal.get("Service")),
+        "EC2 is still trusted",
+        'keep "Service": "ec2.amazonaws.com" next to "AWS" in the same Principal',
+    )
+    return fb
+
+
+def check_role_trusts(lab, article, user_name: str = "minji") -> Feedback:
+    """Exercise 04: `user_name` may assume the article's role too; the user and EC2 still may."""
+    fb = Feedback(f"{user_name} may assume {article.role_name} too")
+    iam = lab.admin_session().client("iam")
+    try:
+        iam.get_user(UserName=user_name)
+    except ClientError:
+        fb.add(False, f"user {user_name} exists", f"!aws iam create-user --user-name {user_name}")
+        return fb
+    fb.add(True, f"user {user_name} exists")
+    arn = _arn(lab, "user", user_name)
+    fb.add(
+        _allowed(lab, arn, "sts:AssumeRole", article.role_arn),
+        f"{user_name} may assume the role",
+        f'make "AWS" a list in the trust policy: trust_policy(aws=[jonnung.user_arn, "{arn}"], '
+        'service="ec2.amazonaws.com"), then aws iam update-assume-role-policy',
+    )
+    fb.add(
+        _allowed(lab, article.user_arn, "sts:AssumeRole", article.role_arn),
+        f"{article.user_name} still may assume the role",
+        f"keep {article.user_arn} in the list: a new trust policy replaces the old one entirely",
+    )
+    try:
+        trust = json.dumps(iam.get_role(RoleName=article.role_name)["Role"]["AssumeRolePolicyDocument"])
+    except ClientError:
+        trust = ""
+    fb.add("ec2.amazonaws.com" in trust, "EC2 is still trusted", 'keep service="ec2.amazonaws.com"')
+    return fb
+
+
+def check_bucket_listing(lab, article) -> Feedback:
+    """Exercise 05: a session of the article's role listed the objects in the article's bucket."""
+    fb = Feedback(f"a session of {article.role_name} lists the objects in {article.bucket}")
+    entries = _journal(lab)
+    session = f":assumed-role/{article.role_name}/"
+    if not fb.add(
+        any(e.action == "sts:AssumeRole" and e.allowed and article.role_name in e.resource for e in entries),
+        f"{article.user_name} has assumed the role",
+        "run the assume-role and %env cells above first",
+    ):
+        return fb
+    listings = [e for e in entries if e.action == "s3:ListBucket" and e.resource.endswith(article.bucket)]
+    hint = f"!aws s3 ls s3://{article.bucket} (the exported session credentials are used)"
+    if any(f":user/{article.user_name}" in e.principal for e in listings):
+        hint += f"; with --profile {article.user_name} the user's own keys, which allow nothing, are used"
+    fb.add(
+        any(session in e.principal and e.allowed for e in listings),
+        f"the role session listed the objects in s3://{article.bucket}",
+        hint,
+    )
+    return fb

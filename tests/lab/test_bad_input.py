@@ -137,3 +137,34 @@ def test_boundary_for_a_missing_user_is_no_such_entity(lab):
         )
     )
     assert code == "NoSuchEntity"
+
+
+def test_missing_or_mistyped_parameters_are_validation_errors(lab, article):
+    from botocore.config import Config
+
+    unchecked = Config(parameter_validation=False, retries={"max_attempts": 1})
+    iam = lab.admin_session().client("iam", config=unchecked)
+    sts = lab.admin_session().client("sts", config=unchecked)
+    code, message = error_of(lambda: iam.create_user())
+    assert (code, message) == (
+        "ValidationError",
+        "1 validation error detected: Value null at 'userName' failed to satisfy constraint: "
+        "Member must not be null",
+    )
+    assert "admin" in [u["UserName"] for u in iam.list_users()["Users"]]
+    assert len(iam.list_users()["Users"]) == 2
+    code, _ = error_of(lambda: sts.assume_role(RoleArn=article.role_arn))
+    assert code == "ValidationError"
+    code, _ = error_of(
+        lambda: sts.assume_role(RoleArn=article.role_arn, RoleSessionName="s1", DurationSeconds="abc")
+    )
+    assert code == "ValidationError"
+
+
+def test_even_an_administrator_cannot_assume_a_role_that_does_not_exist(lab):
+    sts = lab.admin_session().client("sts")
+    code, message = error_of(
+        lambda: sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/Gone", RoleSessionName="s1")
+    )
+    assert code == "AccessDenied"
+    assert message.endswith("on resource: arn:aws:iam::123456789012:role/Gone")

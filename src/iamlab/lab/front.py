@@ -114,11 +114,9 @@ class Front:
         hooks.set_current_call(call)
         try:
             status, out_headers, out_body = self._run_moto(service, environ)
-        except Exception as error:  # moto crashed: answer like AWS's InternalFailure, never a traceback
+        except Exception as error:  # moto could not serve it: an AWS-shaped answer, never a traceback
             status, out_headers, out_body = errors.render(
-                AWSError(
-                    "InternalFailure", f"The lab could not serve this request ({type(error).__name__}).", 500
-                ),
+                _unserved(error),
                 errors.protocol_of(service, headers, raw_path),
                 request_id,
             )
@@ -162,6 +160,16 @@ class Front:
                 request_id=request_id,
             )
         )
+
+
+def _unserved(error: Exception) -> AWSError:
+    """moto fails on parameters of the wrong type or shape; AWS calls that a validation error."""
+    if isinstance(error, (ValueError, TypeError, KeyError)):
+        return AWSError(
+            "ValidationError",
+            f"1 validation error detected: a parameter has a value of the wrong type or shape ({error}).",
+        )
+    return AWSError("InternalFailure", f"The lab could not serve this request ({type(error).__name__}).", 500)
 
 
 def _signature_message(service: str) -> str:

@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
+from moto.core.utils import get_service_model
 from moto.iam.models import iam_backends
 from moto.s3.models import s3_backends
 from moto.sts.models import sts_backends
@@ -64,6 +65,30 @@ LAB_ANSWERED = {
     "DeleteUserPermissionsBoundary": _delete_user_boundary,
 }
 
+# Services whose parameters arrive flat (`Name=value`), so required members can be checked here.
+QUERY_SERVICES = ("iam", "sts")
+
+
+def _check_required(handler, api: str, params: dict) -> None:
+    """AWS refuses a call missing a required parameter before anything else happens."""
+    try:
+        shape = get_service_model(handler.boto3_service_name).operation_model(api).input_shape
+    except Exception:  # an API the model does not know: moto will answer for it
+        return
+    for member in getattr(shape, "required_members", ()) or ():
+        if member not in params and not any(key.startswith(f"{member}.") for key in params):
+            name = member[0].lower() + member[1:]
+            raise AWSError(
+                "ValidationError",
+                f"1 validation error detected: Value null at '{name}' failed to satisfy constraint: "
+                "Member must not be null",
+            )
+
+
+def _basic_denial(principal: str, op) -> str:
+    return f"User: {principal} is not authorized to perform: {op.action} on resource: {op.resource}"
+
+
 MAX_ROLE_DURATION = 43200
 CHAINED_SESSION_LIMIT = 3600
 
@@ -102,8 +127,12 @@ class Gate:
         op = actions.describe(handler, call.service, moto_resource, caller, self.iam)
         call.operation = op
         params = actions.query_params(handler)
+        if call.service in QUERY_SERVICES:
+            _check_required(handler, op.api, params)
         if op.api in actions.ASSUME_ACTIONS:
             self._check_duration_syntax(params)
+            if self._role_by_arn(op.resource) is None:  # no trust policy can name the caller
+                self._refuse_missing_role(call, op)
         policy_set = policies.for_caller(self.iam, caller, self.lab.user_boundaries)
         context = self.lab.request_context(caller, call) | op.context
         decisions = []
@@ -145,6 +174,22 @@ class Gate:
             self._validate_document(handler.body, "resource", code="MalformedPolicy")
         if op.api in actions.ASSUME_ACTIONS:
             call.pending_session = self._session_extras(caller, params, op)
+
+    def _refuse_missing_role(self, call, op) -> None:
+        message = _basic_denial(call.caller.arn, op)
+        self.lab.journal.record(
+            Entry(
+                time=self.lab.clock.now(),
+                principal=call.caller.arn,
+                action=op.action,
+                resource=op.resource,
+                result="ImplicitlyDenied",
+                message=message,
+                user_agent=call.user_agent,
+                request_id=call.request_id,
+            )
+        )
+        raise AWSError("AccessDenied", message)
 
     def _record(self, call, decision, message: str) -> None:
         self.lab.journal.record(

@@ -50,7 +50,7 @@ def test_identical_code_cells_and_outputs(name):
         assert comparable(a.outputs) == comparable(b.outputs), f"{name}: outputs of code cell {index} differ"
 
 
-@pytest.mark.parametrize("name", [n for n in ENGLISH if not n.startswith("01_")])
+@pytest.mark.parametrize("name", ENGLISH)
 def test_cells_are_short(name):
     long = [
         c.source for c in code_cells(NOTEBOOKS / "en" / name) if len(c.source.splitlines()) > MAX_CELL_LINES

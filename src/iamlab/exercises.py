@@ -314,7 +314,8 @@ def check_needed_action(lab, answer, user_name: str = "jonnung") -> Feedback:
     hint = "the error message names it right after 'not authorized to perform:'"
     if action.lower() == "listbuckets":
         hint = (
-            "ListBuckets is the API operation the CLI called; IAM checks an action with another name. " + hint
+            "ListBuckets is the API operation the CLI called, but IAM checks an action of another name: "
+            + hint
         )
     fb.add(answer.lower() == needed.lower(), f"{answer} is the action the request needed", hint)
     return fb

@@ -6,6 +6,16 @@ from iamlab.lab.article import trust_policy
 from tests.conftest import run_aws
 
 ROLE = "arn:aws:iam::123456789012:role/S3BucketListReadOnlyRole"
+ASSUME_AS_JONNUNG = (
+    "sts",
+    "assume-role",
+    "--profile",
+    "jonnung",
+    "--role-arn",
+    ROLE,
+    "--role-session-name",
+    "jonnung-s3-role",
+)
 STEP3 = (
     "An error occurred (AccessDenied) when calling the AssumeRole operation: User: "
     "arn:aws:iam::123456789012:user/jonnung is not authorized to perform: sts:AssumeRole on resource: "
@@ -31,16 +41,7 @@ def test_article_end_to_end(lab, article):
     assert code != 0
     assert err.startswith("An error occurred (AccessDenied) when calling the ListBuckets operation: ")
 
-    assume = [
-        "sts",
-        "assume-role",
-        "--profile",
-        "jonnung",
-        "--role-arn",
-        ROLE,
-        "--role-session-name",
-        "jonnung-s3-role",
-    ]
+    assume = ASSUME_AS_JONNUNG
     code, _, err = run_aws(env, *assume)
     assert code != 0
     assert err == STEP3
@@ -133,17 +134,7 @@ def _error_code(call):
 def test_a_lesson_can_start_at_any_step(lab):
     article = lab.setup_article(step=5)
     env = lab.env()
-    code, out, err = run_aws(
-        env,
-        "sts",
-        "assume-role",
-        "--profile",
-        "jonnung",
-        "--role-arn",
-        ROLE,
-        "--role-session-name",
-        "jonnung-s3-role",
-    )
+    code, out, err = run_aws(env, *ASSUME_AS_JONNUNG)
     assert code == 0, err
     assert json.loads(out)["AssumedRoleUser"]["Arn"].endswith("/jonnung-s3-role")
     assert article.user_name == "jonnung"

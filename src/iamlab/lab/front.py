@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import itertools
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from iamlab.lab import errors, hooks, sigv4
@@ -37,7 +37,6 @@ class Call:
     answer: tuple | None = None  # a response the lab produced itself (APIs moto lacks)
     operation: object | None = None
     pending_session: object | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def _headers(environ) -> dict[str, str]:

@@ -27,11 +27,5 @@ class WhyPanel(widgets.VBox):
         self.diagram.show(decision)
         self.words.value = "" if decision is None else explanation_html(decision)
 
-    def show_last(self, journal) -> None:
-        """Explain the most recent request the lab decided."""
-        entries = [e for e in journal.entries() if e.decision is not None]
-        if entries:
-            self.show(entries[-1].decision)
-
     def __repr__(self) -> str:
         return "WhyPanel(" + ("no request yet" if self.decision is None else summary(self.decision)) + ")"

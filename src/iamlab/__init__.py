@@ -4,7 +4,9 @@
 never drags moto in) is the local AWS that asks the engine about every request.
 """
 
-__all__ = ["Lab"]
+__all__ = ["Lab", "set_language"]
+
+from iamlab.i18n import set_language
 
 
 def __getattr__(name):

@@ -1,0 +1,40 @@
+"""The language iamlab speaks to a learner: English or Korean, from gettext catalogs.
+
+Everything a learner reads that iamlab itself writes (widget labels, exercise feedback,
+the engine's explanations, the lab's notices) goes through `_()`. AWS's own messages
+never do: they stay verbatim, as AWS prints them. Catalogs live in `iamlab/locale`.
+A lesson picks its language with one call in its first cell: `iamlab.set_language("ko")`.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+DOMAIN = "iamlab"
+LOCALE_DIR = Path(__file__).with_name("locale")
+LANGUAGES = ("en", "ko")
+
+_state = {"language": "en", "catalog": gettext.NullTranslations()}
+
+
+def set_language(code: str) -> None:
+    """Speak `code` ("en" or "ko") from now on, in this kernel."""
+    if code not in LANGUAGES:
+        raise ValueError(f"iamlab speaks {', '.join(LANGUAGES)}, not {code!r}")
+    _state["language"] = code
+    _state["catalog"] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
+
+
+def language() -> str:
+    """The language iamlab speaks now."""
+    return _state["language"]
+
+
+def _(message: str) -> str:
+    """`message` in the current language (English source text is the message id)."""
+    return _state["catalog"].gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _state["catalog"].ngettext(singular, plural, n)

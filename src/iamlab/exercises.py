@@ -1,21 +1,41 @@
-"""Automatic feedback for the lessons' exercises: what is still wrong, and a hint at the fix.
+"""Automatic feedback for the lessons' exercises: what is still wrong, and a hint towards the fix.
 
-Each `check_*` function looks at the lab only through its public API (the admin session,
-`lab.check`, `lab.session`, `lab.instance_credentials`) and never raises: an exercise
-checked too early (cells run out of order, a step skipped) gets a sentence saying what is
-missing, not a traceback. The result prints as a checklist in a notebook or a terminal.
+Each `check_*` function decides with the engine and the lab (`lab.check`, `lab.session`, the
+journal, IAM reads as the administrator), never by searching a policy's text. An answer passes
+only if the intended request comes out as intended *and* nothing broader is granted: the
+engine is asked about principals, actions and resources the exercise did not ask for.
+
+The checks never raise: an exercise checked too early gets a sentence saying what is missing.
+Hints guide without giving the fix; the solution is shown only on request
+(`feedback.show_solution()`), so a stored notebook never contains an answer.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from dataclasses import dataclass, field
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from iamlab.i18n import _, ngettext
+from iamlab.lab.article import trust_policy
+from iamlab.notices import closed_notice
+from iamlab.policy import Request, evaluate
+
 GROUP = "backend_developers"
 GROUP_POLICIES = ("AmazonS3ReadOnlyAccess", "CloudWatchReadOnlyAccess")
+ASSUME = "sts:AssumeRole"
+EC2 = "ec2.amazonaws.com"
+# Probes for "broader than asked": who else, and what else, a trust policy must not let in.
+OUTSIDER = "arn:aws:iam::111122223333:user/outsider"
+OTHER_SERVICE = "lambda.amazonaws.com"
+OTHER_TRUST_ACTIONS = ("sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML", "sts:SetSourceIdentity")
+ALLOW_ASSUME_ANY_ROLE = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ASSUME, "Resource": "*"}],
+}
 
 
 @dataclass(frozen=True)
@@ -25,10 +45,27 @@ class Item:
     hint: str = ""
 
 
+@dataclass(frozen=True)
+class Solution:
+    """A worked answer, displayed only when the learner asks for it."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return f"{_('Solution')}:\n{self.text}"
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<div class='iamlab-solution'><b>{html.escape(_('Solution'))}</b>"
+            f"<pre style='white-space:pre-wrap'>{html.escape(self.text)}</pre></div>"
+        )
+
+
 @dataclass
 class Feedback:
     title: str
     items: list[Item] = field(default_factory=list)
+    solution: str = field(default="", repr=False)
 
     def add(self, ok: bool, text: str, hint: str = "") -> bool:
         self.items.append(Item(bool(ok), text, "" if ok else hint))
@@ -40,35 +77,68 @@ class Feedback:
 
     def verdict(self) -> str:
         missing = sum(not i.ok for i in self.items)
-        return "Solved, well done!" if self.solved else f"Not yet: {missing} thing(s) to fix."
+        if self.solved:
+            return _("Solved, well done!")
+        return ngettext("Not yet: {n} thing to fix.", "Not yet: {n} things to fix.", missing).format(
+            n=missing
+        )
+
+    def show_solution(self) -> Solution:
+        """The worked answer (never part of the feedback's own output)."""
+        return Solution(self.solution or _("There is no solution to show for this exercise."))
 
     def __bool__(self) -> bool:
         return self.solved
 
+    def _reveal_note(self) -> str:
+        if self.solved or not self.solution:
+            return ""
+        return _("Stuck? Run feedback.show_solution() in a new cell to see a solution.")
+
     def __repr__(self) -> str:
-        lines = [f"Exercise: {self.title}"]
+        lines = [_("Exercise: {title}").format(title=self.title)]
         for i in self.items:
             lines.append(f"  {'✔' if i.ok else '✘'} {i.text}")
             if i.hint:
-                lines.append(f"      hint: {i.hint}")
+                lines.append("      " + _("hint: {hint}").format(hint=i.hint))
         lines.append(self.verdict())
+        if self._reveal_note():
+            lines.append(self._reveal_note())
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         rows = []
         for i in self.items:
             mark, color = ("✔", "#1a7f37") if i.ok else ("✘", "#cf222e")
-            hint = f"<br><small>hint: {html.escape(i.hint)}</small>" if i.hint else ""
+            hint = _("hint: {hint}").format(hint=i.hint)
+            hint = f"<br><small>{html.escape(hint)}</small>" if i.hint else ""
             rows.append(
                 f"<li style='list-style:none'><b style='color:{color}'>{mark}</b> "
                 f"{html.escape(i.text)}{hint}</li>"
             )
         color = "#1a7f37" if self.solved else "#9a6700"
+        note = self._reveal_note()
+        note = f"<br><small class='iamlab-solution-note'>{html.escape(note)}</small>" if note else ""
+        title = _("Exercise: {title}").format(title=self.title)
         return (
-            f"<div class='iamlab-feedback'><b>Exercise: {html.escape(self.title)}</b>"
+            f"<div class='iamlab-feedback'><b>{html.escape(title)}</b>"
             "<ul style='padding-left:0.5em'>"
-            f"{''.join(rows)}</ul><b style='color:{color}'>{html.escape(self.verdict())}</b></div>"
+            f"{''.join(rows)}</ul><b style='color:{color}'>{html.escape(self.verdict())}</b>{note}</div>"
         )
+
+
+def _open_lab_only(check):
+    """A check on a closed lab says so (with the fix), instead of blaming the learner's answer."""
+
+    @functools.wraps(check)
+    def checked(lab, *args, **kwargs) -> Feedback:
+        if getattr(lab, "closed", False):
+            fb = Feedback(_("the lab is open"))
+            fb.add(False, closed_notice())
+            return fb
+        return check(lab, *args, **kwargs)
+
+    return checked
 
 
 def _allowed(lab, principal_arn: str, action: str, resource: str = "*") -> bool:
@@ -82,17 +152,96 @@ def _arn(lab, kind: str, name: str) -> str:
     return f"arn:aws:iam::{lab.account_id}:{kind}/{name}"
 
 
+def _json(document) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+# -- trust policies, decided by the engine --------------------------------------------------------
+def _trusts(document, principal: str, role_arn: str, action: str = ASSUME, identity=()) -> bool:
+    """Would `document`, as the role's trust policy, let `principal` call `action` on the role?"""
+    account = role_arn.split(":")[4]
+    try:
+        request = Request(principal=principal, action=action, resource=role_arn, resource_account=account)
+        return evaluate(request, identity_policies=identity, resource_policy=document).allowed
+    except Exception:  # a document the engine cannot read trusts nobody
+        return False
+
+
+def _broader_trust(document, role_arn: str, intended: str) -> list[tuple[str, str]]:
+    """What `document` grants beyond the role's intended principals: (what, hint) pairs."""
+    account = role_arn.split(":")[4]
+    someone_else = f"arn:aws:iam::{account}:user/iamlab-someone-else"
+    found = []
+    if _trusts(document, OUTSIDER, role_arn, identity=[ALLOW_ASSUME_ANY_ROLE]):
+        found.append(
+            (
+                _("it does not trust principals of other AWS accounts"),
+                _('a Principal of "*" (or "AWS": "*") trusts everyone in every AWS account: name the user'),
+            )
+        )
+    elif _trusts(document, someone_else, role_arn, identity=[ALLOW_ASSUME_ANY_ROLE]):
+        found.append(
+            (
+                _("it trusts no other user of the account"),
+                _(
+                    "trusting the account root lets every user whose own policy allows sts:AssumeRole "
+                    "assume the role: name the user instead"
+                ),
+            )
+        )
+    if _trusts(document, OTHER_SERVICE, role_arn):
+        found.append((_("it trusts no AWS service besides EC2"), _("name only the EC2 service")))
+    if any(_trusts(document, intended, role_arn, action=a) for a in OTHER_TRUST_ACTIONS):
+        found.append(
+            (
+                _("its Action allows nothing besides sts:AssumeRole"),
+                _("a wildcard Action also allows other STS actions: name the one action STS checks"),
+            )
+        )
+    return found
+
+
+def _role_trust(lab, role_name: str):
+    try:
+        iam = lab.admin_session().client("iam")
+        return iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+    except (ClientError, BotoCoreError):
+        return None
+
+
+def _add_trust_checks(fb: Feedback, document, role_arn: str, intended: str) -> None:
+    """EC2 still trusted (the article's starting point) and nothing broader than asked."""
+    fb.add(
+        _trusts(document, EC2, role_arn),
+        _("EC2 is still trusted"),
+        _("the trust policy must still allow the EC2 service to assume the role, with no Deny for it"),
+    )
+    for what, hint in _broader_trust(document, role_arn, intended):
+        fb.add(False, what, hint)
+
+
 # -- lesson 00: groups ----------------------------------------------------------------------------
+@_open_lab_only
 def check_group_member(lab, user_name: str = "minji") -> Feedback:
     """Exercise 00: `user_name` reads S3 and CloudWatch through the group, with no policy of its own."""
-    fb = Feedback(f"{user_name} reads S3 and CloudWatch through the {GROUP} group")
+    fb = Feedback(
+        _("{user} reads S3 and CloudWatch through the {group} group").format(user=user_name, group=GROUP),
+        solution=(
+            f"!aws iam create-user --user-name {user_name}\n"
+            f"!aws iam add-user-to-group --group-name {GROUP} --user-name {user_name}"
+        ),
+    )
     iam = lab.admin_session().client("iam")
     try:
         iam.get_user(UserName=user_name)
     except ClientError:
-        fb.add(False, f"user {user_name} exists", f"create it: !aws iam create-user --user-name {user_name}")
+        fb.add(
+            False,
+            _("user {user} exists").format(user=user_name),
+            _("create the user first (aws iam create-user)"),
+        )
         return fb
-    fb.add(True, f"user {user_name} exists")
+    fb.add(True, _("user {user} exists").format(user=user_name))
     try:
         members = [u["UserName"] for u in iam.get_group(GroupName=GROUP)["Users"]]
         attached = {
@@ -101,74 +250,100 @@ def check_group_member(lab, user_name: str = "minji") -> Feedback:
     except ClientError:
         fb.add(
             False,
-            f"group {GROUP} exists",
-            "run the cells above that create the group and attach its policies",
+            _("group {group} exists").format(group=GROUP),
+            _("run the cells above that create the group and attach its policies"),
         )
         return fb
     fb.add(
         set(GROUP_POLICIES) <= attached,
-        f"{GROUP} has {' and '.join(GROUP_POLICIES)} attached",
-        "attach the missing AWS managed policy with aws iam attach-group-policy",
+        _("{group} has {policies} attached").format(group=GROUP, policies=", ".join(GROUP_POLICIES)),
+        _("attach the missing AWS managed policy to the group (aws iam attach-group-policy)"),
     )
     fb.add(
         user_name in members,
-        f"{user_name} is a member of {GROUP}",
-        f"!aws iam add-user-to-group --group-name {GROUP} --user-name {user_name}",
+        _("{user} is a member of {group}").format(user=user_name, group=GROUP),
+        _(
+            "a user gets a group's permissions by joining the group: "
+            "look for the aws iam command that adds one"
+        ),
     )
     own = iam.list_user_policies(UserName=user_name)["PolicyNames"]
     own += [p["PolicyName"] for p in iam.list_attached_user_policies(UserName=user_name)["AttachedPolicies"]]
     fb.add(
         not own,
-        f"{user_name} has no policy of its own (everything comes from the group)",
-        f"detach or delete {', '.join(own)}: members should inherit permissions from the group",
+        _("{user} has no policy of its own (everything comes from the group)").format(user=user_name),
+        _("detach or delete {policies}: members should inherit permissions from the group").format(
+            policies=", ".join(own)
+        ),
     )
     arn = _arn(lab, "user", user_name)
-    fb.add(_allowed(lab, arn, "s3:ListAllMyBuckets"), f"{user_name} may list buckets (s3:ListAllMyBuckets)")
-    fb.add(_allowed(lab, arn, "cloudwatch:DescribeAlarms"), f"{user_name} may describe alarms (cloudwatch)")
+    fb.add(
+        _allowed(lab, arn, "s3:ListAllMyBuckets"),
+        _("{user} may list buckets (s3:ListAllMyBuckets)").format(user=user_name),
+    )
+    fb.add(
+        _allowed(lab, arn, "cloudwatch:DescribeAlarms"),
+        _("{user} may describe alarms (cloudwatch:DescribeAlarms)").format(user=user_name),
+    )
     return fb
 
 
 # -- lesson 06: the playground ----------------------------------------------------------------------
+@_open_lab_only
 def check_playground(lab, article, other_user: str = "minji") -> Feedback:
-    """Exercise 06: minji may assume the role, jonnung may not, and EC2 is still trusted."""
-    fb = Feedback(f"{other_user} may assume {article.role_name}, {article.user_name} may not, EC2 still may")
+    """Exercise 06: minji may assume the role, jonnung may not, EC2 still may, nobody else may."""
+    fb = Feedback(
+        _("{other} may assume {role}, {user} may not, EC2 still may").format(
+            other=other_user, role=article.role_name, user=article.user_name
+        ),
+        solution=_(
+            "Tick user/{other} and ec2.amazonaws.com only; untick user/{user} and account root."
+        ).format(other=other_user, user=article.user_name),
+    )
     role = article.role_arn
     fb.add(
-        _allowed(lab, _arn(lab, "user", other_user), "sts:AssumeRole", role),
-        f"{other_user} may assume the role",
-        f"tick user/{other_user} in the trust policy (or trust the account root and give {other_user} "
-        "an identity "
-        "policy allowing sts:AssumeRole)",
+        _allowed(lab, _arn(lab, "user", other_user), ASSUME, role),
+        _("{user} may assume the role").format(user=other_user),
+        _("the trust policy does not let {user} in yet: which box names {user}?").format(user=other_user),
     )
-    jonnung_can = _allowed(lab, article.user_arn, "sts:AssumeRole", role)
-    hint = f"untick user/{article.user_name}"
+    hint = _("the trust policy still lets {user} in").format(user=article.user_name)
     try:
         own = lab.admin_session().client("iam").list_user_policies(UserName=article.user_name)["PolicyNames"]
     except ClientError:
         own = []
     if own:
-        hint += f"; {article.user_name}'s own policy {', '.join(own)} may still allow sts:AssumeRole "
-        hint += "if the account "
-        hint += "root is trusted - remove it or untick the account root"
-    fb.add(not jonnung_can, f"{article.user_name} may not assume the role", hint)
-    try:
-        trust = lab.admin_session().client("iam").get_role(RoleName=article.role_name)["Role"]
-        services = json.dumps(trust["AssumeRolePolicyDocument"])
-    except ClientError:
-        services = ""
-    fb.add("ec2.amazonaws.com" in services, "EC2 is still trusted", "keep ec2.amazonaws.com ticked")
+        hint = _(
+            "{user}'s own policy {policies} may allow sts:AssumeRole when the account root is trusted"
+        ).format(user=article.user_name, policies=", ".join(own))
+    fb.add(
+        not _allowed(lab, article.user_arn, ASSUME, role),
+        _("{user} may not assume the role").format(user=article.user_name),
+        hint,
+    )
+    document = _role_trust(lab, article.role_name)
+    _add_trust_checks(fb, document, role, _arn(lab, "user", other_user))
     return fb
 
 
 # -- lesson 07: session policies --------------------------------------------------------------------
+@_open_lab_only
 def check_session_policy(lab, credentials, bucket: str = "jonnung-sample-bucket") -> Feedback:
     """Exercise 07: a session that may list all buckets but may not list the objects in `bucket`."""
-    fb = Feedback(f"a role session that lists buckets but not the objects in {bucket}")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}],
+    }
+    fb = Feedback(
+        _("a role session that lists buckets but not the objects in {bucket}").format(bucket=bucket),
+        solution=_json(policy),
+    )
     key = _cred(credentials, "access_key_id", "AccessKeyId")
     if not key:
-        fb.add(False, "you have temporary credentials", "run the assume-role cell of the exercise first")
+        fb.add(
+            False, _("you have temporary credentials"), _("run the assume-role cell of the exercise first")
+        )
         return fb
-    fb.add(True, "you have temporary credentials")
+    fb.add(True, _("you have temporary credentials"))
     session = lab.session(
         key,
         _cred(credentials, "secret_access_key", "SecretAccessKey"),
@@ -176,13 +351,13 @@ def check_session_policy(lab, credentials, bucket: str = "jonnung-sample-bucket"
     )
     fb.add(
         _succeeds(lambda: session.client("s3").list_buckets()),
-        "the session may list all buckets (aws s3 ls)",
-        "the session policy must allow s3:ListAllMyBuckets - a session policy only ever removes permissions",
+        _("the session may list all buckets (aws s3 ls)"),
+        _("a session policy only ever removes permissions: it must still allow listing all buckets"),
     )
     fb.add(
         not _succeeds(lambda: session.client("s3").list_objects_v2(Bucket=bucket)),
-        f"the session may not list objects in {bucket} (aws s3 ls s3://{bucket})",
-        "narrow the session policy's Action so it no longer covers s3:ListBucket (s3:List* does)",
+        _("the session may not list objects in {bucket} (aws s3 ls s3://{bucket})").format(bucket=bucket),
+        _("the session policy's Action still covers the action behind listing a bucket's objects"),
     )
     return fb
 
@@ -202,21 +377,31 @@ def _succeeds(call) -> bool:
 
 
 # -- lesson 08: EC2 --------------------------------------------------------------------------------
+@_open_lab_only
 def check_instance_role(lab, instance_profile: str, article) -> Feedback:
     """Exercise 08: an instance with `instance_profile` gets credentials; jonnung still may assume it."""
     from iamlab.lab.ec2 import InstanceCredentialsError
 
     fb = Feedback(
-        f"an instance with profile {instance_profile} gets credentials; {article.user_name} still may"
+        _("an instance with profile {profile} gets credentials; {user} still may").format(
+            profile=instance_profile, user=article.user_name
+        ),
+        solution=_json(trust_policy(aws=article.user_arn, service=EC2)),
     )
     iam = lab.admin_session().client("iam")
     try:
         roles = iam.get_instance_profile(InstanceProfileName=instance_profile)["InstanceProfile"]["Roles"]
     except ClientError:
-        fb.add(False, f"instance profile {instance_profile} exists", "run the cells above that create it")
+        fb.add(
+            False,
+            _("instance profile {profile} exists").format(profile=instance_profile),
+            _("run the cells above that create it"),
+        )
         return fb
     if not fb.add(
-        bool(roles), f"{instance_profile} holds a role", "aws iam add-role-to-instance-profile ..."
+        bool(roles),
+        _("{profile} holds a role").format(profile=instance_profile),
+        _("an instance profile passes on the role it holds: add the role to it"),
     ):
         return fb
     role = roles[0]
@@ -227,23 +412,38 @@ def check_instance_role(lab, instance_profile: str, article) -> Feedback:
         ok, why = False, error.message
     fb.add(
         ok,
-        f"EC2 can assume {role['RoleName']} for the instance",
-        f'{why} Add "Service": "ec2.amazonaws.com" to the Principal of the role\'s trust policy.'.strip(),
+        _("EC2 can assume {role} for the instance").format(role=role["RoleName"]),
+        _("AWS says: {message} Which principal must the role's trust policy name for EC2?").format(
+            message=why
+        ),
     )
     fb.add(
-        _allowed(lab, article.user_arn, "sts:AssumeRole", role["Arn"]),
-        f"{article.user_name} may still assume {role['RoleName']}",
-        f'keep "AWS": "{article.user_arn}" in the Principal next to the EC2 service',
+        _allowed(lab, article.user_arn, ASSUME, role["Arn"]),
+        _("{user} may still assume {role}").format(user=article.user_name, role=role["RoleName"]),
+        _("a new trust policy replaces the old one entirely: keep {user} in it").format(
+            user=article.user_name
+        ),
     )
+    document = _role_trust(lab, role["RoleName"])
+    for what, hint in _broader_trust(document, role["Arn"], article.user_arn):
+        fb.add(False, what, hint)
     return fb
 
 
 # -- lessons 01-05: the article's five steps ----------------------------------------------------------
+@_open_lab_only
 def check_profile(lab, profile: str = "jonnung-seoul", region: str = "ap-northeast-2") -> Feedback:
     """Exercise 01: a CLI profile `profile` in the lab's config files, in `region`, whose keys sign in."""
     import configparser
 
-    fb = Feedback(f"a CLI profile {profile} in {region} that signs in")
+    fb = Feedback(
+        _("a CLI profile {profile} in {region} that signs in").format(profile=profile, region=region),
+        solution=(
+            f"!aws configure set region {region} --profile {profile}\n"
+            f"!aws configure set aws_access_key_id {{jonnung.access_key_id}} --profile {profile}\n"
+            f"!aws configure set aws_secret_access_key {{jonnung.secret_access_key}} --profile {profile}"
+        ),
+    )
     files = {}
     for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
         parser = configparser.ConfigParser()
@@ -256,13 +456,13 @@ def check_profile(lab, profile: str = "jonnung-seoul", region: str = "ap-northea
     section = f"profile {profile}"
     fb.add(
         config.has_section(section) or credentials.has_section(profile),
-        f"profile {profile} exists",
-        f"every aws configure set ... --profile {profile} creates it if needed",
+        _("profile {profile} exists").format(profile=profile),
+        _("every aws configure set ... --profile {profile} creates it if needed").format(profile=profile),
     )
     fb.add(
         config.get(section, "region", fallback="") == region,
-        f"its region is {region}",
-        f"!aws configure set region {region} --profile {profile}",
+        _("its region is {region}").format(region=region),
+        _("set the profile's region with aws configure set (Seoul is {region})").format(region=region),
     )
 
     def value(key: str) -> str:
@@ -271,16 +471,17 @@ def check_profile(lab, profile: str = "jonnung-seoul", region: str = "ap-northea
     key, secret = value("aws_access_key_id"), value("aws_secret_access_key")
     fb.add(
         bool(key and secret),
-        "it has an access key ID and a secret access key",
-        f"!aws configure set aws_access_key_id {{jonnung.access_key_id}} --profile {profile} "
-        "(and the same for aws_secret_access_key)",
+        _("it has an access key ID and a secret access key"),
+        _("set both aws_access_key_id and aws_secret_access_key for the profile"),
     )
     if key and secret:
         fb.add(
             _succeeds(lambda: lab.session(key, secret).client("sts").get_caller_identity()),
-            "its keys sign in (aws sts get-caller-identity works)",
-            "the key ID or the secret has a typo: copy them from jonnung.access_key_id and "
-            "jonnung.secret_access_key",
+            _("its keys sign in (aws sts get-caller-identity works)"),
+            _(
+                "the key ID or the secret has a typo: copy them from jonnung.access_key_id and "
+                "jonnung.secret_access_key"
+            ),
         )
     return fb
 
@@ -292,131 +493,187 @@ def _journal(lab) -> list:
         return []
 
 
+# `aws s3 ls` calls the ListBuckets API operation, which IAM authorizes as this action.
+S3_LS_ACTION = "s3:ListAllMyBuckets"
+
+
+@_open_lab_only
 def check_needed_action(lab, answer, user_name: str = "jonnung") -> Feedback:
-    """Exercise 02: `answer` names the IAM action the user's last denied request needed."""
-    fb = Feedback(f"the IAM action {user_name}'s denied request needed")
-    denied = [e for e in _journal(lab) if e.principal.endswith(f":user/{user_name}") and not e.allowed]
+    """Exercise 02: `answer` names the one IAM action the user's denied `aws s3 ls` needed.
+
+    The answer is judged with the engine: granted on its own to the user, it must turn the
+    journaled denial of `aws s3 ls` into an allow, and it must be one action, not a wildcard.
+    """
+    fb = Feedback(
+        _("the IAM action {user}'s denied aws s3 ls needed").format(user=user_name), solution=S3_LS_ACTION
+    )
+    denied = [
+        e
+        for e in _journal(lab)
+        if e.principal.endswith(f":user/{user_name}") and not e.allowed and e.action == S3_LS_ACTION
+    ]
     if not fb.add(
         bool(denied),
-        f"{user_name} has made a denied request",
-        f"run the cell with !aws s3 ls --profile {user_name} first",
+        _("{user} has been denied aws s3 ls").format(user=user_name),
+        _("run the cell with !aws s3 ls --profile {user} first").format(user=user_name),
     ):
         return fb
-    needed = denied[-1].action
     answer = answer.strip() if isinstance(answer, str) else ""
-    service, _, action = answer.partition(":")
+    service, _colon, action = answer.partition(":")
     if not fb.add(
         bool(service and action and " " not in answer),
-        f"your answer {answer!r} is written service:Action",
-        "an IAM action looks like iam:CreateUser: the service prefix, a colon, the action",
+        _("your answer {answer!r} is written service:Action").format(answer=answer),
+        _("an IAM action looks like iam:CreateUser: the service prefix, a colon, the action"),
     ):
         return fb
-    hint = "the error message names it right after 'not authorized to perform:'"
-    if action.lower() == "listbuckets":
-        hint = (
-            "ListBuckets is the API operation the CLI called, but IAM checks an action of another name: "
-            + hint
-        )
-    fb.add(answer.lower() == needed.lower(), f"{answer} is the action the request needed", hint)
-    return fb
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
-
-
-def check_trust_statement(lab, statement, article) -> Feedback:
-    """Exercise 03: a trust-policy statement letting the user assume the role, EC2 still trusted."""
-    from fnmatch import fnmatchcase
-
-    fb = Feedback(f"a trust statement that lets {article.user_name} (and still EC2) assume the role")
     if not fb.add(
-        isinstance(statement, dict),
-        "the statement is a dict",
-        'write it like {"Effect": ..., "Principal": {...}, "Action": ...}',
+        "*" not in answer and "?" not in answer,
+        _("your answer names one action, not a wildcard"),
+        _("a wildcard covers many actions: the message names exactly one"),
     ):
         return fb
-    fb.add(statement.get("Effect") == "Allow", 'its Effect is "Allow"', 'set "Effect": "Allow"')
-    actions = [a.lower() for a in _as_list(statement.get("Action")) if isinstance(a, str)]
-    fb.add(
-        any(fnmatchcase("sts:assumerole", a) for a in actions),
-        "its Action covers sts:AssumeRole",
-        'set "Action": "sts:AssumeRole" (the action STS checks when a role is assumed)',
-    )
-    principal = statement.get("Principal")
-    if principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS"))):
-        fb.add(
-            False, "it does not trust everyone", 'a Principal of "*" trusts every AWS account: name the user'
+    request = denied[-1]
+    grant = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": answer, "Resource": "*"}]}
+    try:
+        covers = evaluate(
+            Request(principal=request.principal, action=request.action, resource=request.resource),
+            identity_policies=[grant],
+        ).allowed
+    except Exception:
+        covers = False
+    hint = _("the error message names it right after 'not authorized to perform:'")
+    if action.lower() == "listbuckets":
+        hint = _(
+            "ListBuckets is the API operation the CLI called, but IAM checks an action of another name: "
+            "the error message names it right after 'not authorized to perform:'"
         )
-        return fb
-    principal = principal if isinstance(principal, dict) else {}
-    aws = _as_list(principal.get("AWS"))
-    root = f"arn:aws:iam::{lab.account_id}:root"
-    hint = f'add "AWS": "{article.user_arn}" to the Principal'
-    if root in aws or lab.account_id in aws:
-        hint = (
-            f"trusting the account root only delegates to the account: {article.user_name} would also need "
-            f"an identity policy allowing sts:AssumeRole. Name the user instead: {article.user_arn}"
-        )
-    fb.add(article.user_arn in aws, f"its Principal names {article.user_arn}", hint)
-    fb.add(
-        "ec2.amazonaws.com" in _as_list(principal.get("Service")),
-        "EC2 is still trusted",
-        'keep "Service": "ec2.amazonaws.com" next to "AWS" in the same Principal',
-    )
+    fb.add(covers, _("{answer} is the action the request needed").format(answer=answer), hint)
     return fb
 
 
+def _statement_document(answer):
+    """The learner's answer as a trust policy: one statement, a list of them, a whole document or JSON."""
+    if isinstance(answer, str):
+        try:
+            answer = json.loads(answer)
+        except ValueError:
+            return None
+    if isinstance(answer, dict) and "Statement" in answer:
+        return answer
+    if isinstance(answer, dict):
+        return {"Version": "2012-10-17", "Statement": [answer]}
+    if isinstance(answer, list) and answer and all(isinstance(s, dict) for s in answer):
+        return {"Version": "2012-10-17", "Statement": answer}
+    return None
+
+
+@_open_lab_only
+def check_trust_statement(lab, statement, article) -> Feedback:
+    """Exercise 03: a trust statement (or the whole trust policy) letting the user assume the role,
+    EC2 still trusted, nobody and nothing else."""
+    from iamlab.policy import validate
+
+    fb = Feedback(
+        _("a trust statement that lets {user} (and still EC2) assume the role").format(
+            user=article.user_name
+        ),
+        solution=_json(trust_policy(aws=article.user_arn, service=EC2)["Statement"][0]),
+    )
+    document = _statement_document(statement)
+    if not fb.add(
+        document is not None,
+        _("the answer is a statement (a dict) or a whole trust policy"),
+        _('write it like {"Effect": ..., "Principal": {...}, "Action": ...}'),
+    ):
+        return fb
+    errors = [f for f in validate(document, "trust") if str(getattr(f, "severity", "")).lower() == "error"]
+    if not fb.add(
+        not errors,
+        _("IAM would accept it as a trust policy"),
+        _("IAM says: {message}").format(message=errors[0].message) if errors else "",
+    ):
+        return fb
+    role = article.role_arn
+    direct = _trusts(document, article.user_arn, role)
+    hint = _("the Principal must name the user by its ARN (see jonnung.user_arn)")
+    if not direct and _trusts(document, article.user_arn, role, identity=[ALLOW_ASSUME_ANY_ROLE]):
+        hint = _(
+            "trusting the account only delegates to it: {user} would also need an identity policy "
+            "allowing sts:AssumeRole. Name the user instead"
+        ).format(user=article.user_name)
+    fb.add(
+        direct, _("{user} may assume the role with no policy of its own").format(user=article.user_name), hint
+    )
+    _add_trust_checks(fb, document, role, article.user_arn)
+    return fb
+
+
+@_open_lab_only
 def check_role_trusts(lab, article, user_name: str = "minji") -> Feedback:
     """Exercise 04: `user_name` may assume the article's role too; the user and EC2 still may."""
-    fb = Feedback(f"{user_name} may assume {article.role_name} too")
+    arn = _arn(lab, "user", user_name)
+    fb = Feedback(
+        _("{user} may assume {role} too").format(user=user_name, role=article.role_name),
+        solution=_json(trust_policy(aws=[article.user_arn, arn], service=EC2)),
+    )
     iam = lab.admin_session().client("iam")
     try:
         iam.get_user(UserName=user_name)
     except ClientError:
-        fb.add(False, f"user {user_name} exists", f"!aws iam create-user --user-name {user_name}")
+        fb.add(
+            False,
+            _("user {user} exists").format(user=user_name),
+            _("create the user first (aws iam create-user)"),
+        )
         return fb
-    fb.add(True, f"user {user_name} exists")
-    arn = _arn(lab, "user", user_name)
+    fb.add(True, _("user {user} exists").format(user=user_name))
     fb.add(
-        _allowed(lab, arn, "sts:AssumeRole", article.role_arn),
-        f"{user_name} may assume the role",
-        f'make "AWS" a list in the trust policy: trust_policy(aws=[jonnung.user_arn, "{arn}"], '
-        'service="ec2.amazonaws.com"), then aws iam update-assume-role-policy',
+        _allowed(lab, arn, ASSUME, article.role_arn),
+        _("{user} may assume the role").format(user=user_name),
+        _(
+            '"AWS" in the Principal can be a list of ARNs; then update the role with aws iam '
+            "update-assume-role-policy"
+        ),
     )
     fb.add(
-        _allowed(lab, article.user_arn, "sts:AssumeRole", article.role_arn),
-        f"{article.user_name} still may assume the role",
-        f"keep {article.user_arn} in the list: a new trust policy replaces the old one entirely",
+        _allowed(lab, article.user_arn, ASSUME, article.role_arn),
+        _("{user} still may assume the role").format(user=article.user_name),
+        _("a new trust policy replaces the old one entirely: keep {user} in it").format(
+            user=article.user_name
+        ),
     )
-    try:
-        trust = json.dumps(iam.get_role(RoleName=article.role_name)["Role"]["AssumeRolePolicyDocument"])
-    except ClientError:
-        trust = ""
-    fb.add("ec2.amazonaws.com" in trust, "EC2 is still trusted", 'keep service="ec2.amazonaws.com"')
+    _add_trust_checks(fb, _role_trust(lab, article.role_name), article.role_arn, article.user_arn)
     return fb
 
 
+@_open_lab_only
 def check_bucket_listing(lab, article) -> Feedback:
     """Exercise 05: a session of the article's role listed the objects in the article's bucket."""
-    fb = Feedback(f"a session of {article.role_name} lists the objects in {article.bucket}")
+    fb = Feedback(
+        _("a session of {role} lists the objects in {bucket}").format(
+            role=article.role_name, bucket=article.bucket
+        ),
+        solution=f"!aws s3 ls s3://{article.bucket}",
+    )
     entries = _journal(lab)
     session = f":assumed-role/{article.role_name}/"
     if not fb.add(
-        any(e.action == "sts:AssumeRole" and e.allowed and article.role_name in e.resource for e in entries),
-        f"{article.user_name} has assumed the role",
-        "run the assume-role and %env cells above first",
+        any(e.action == ASSUME and e.allowed and e.resource == article.role_arn for e in entries),
+        _("{user} has assumed the role").format(user=article.user_name),
+        _("run the assume-role and %env cells above first"),
     ):
         return fb
-    listings = [e for e in entries if e.action == "s3:ListBucket" and e.resource.endswith(article.bucket)]
-    hint = f"!aws s3 ls s3://{article.bucket} (the exported session credentials are used)"
-    if any(f":user/{article.user_name}" in e.principal for e in listings):
-        hint += f"; with --profile {article.user_name} the user's own keys, which allow nothing, are used"
+    bucket_arn = f"arn:aws:s3:::{article.bucket}"
+    listings = [e for e in entries if e.action == "s3:ListBucket" and e.resource == bucket_arn]
+    hint = _("list the bucket's objects with the exported session credentials")
+    if any(e.principal.endswith(f":user/{article.user_name}") for e in listings):
+        hint = _(
+            "with --profile {user} the user's own keys, which allow nothing, are used: "
+            "leave the profile out so the exported session credentials sign the request"
+        ).format(user=article.user_name)
     fb.add(
         any(session in e.principal and e.allowed for e in listings),
-        f"the role session listed the objects in s3://{article.bucket}",
+        _("the role session listed the objects in s3://{bucket}").format(bucket=article.bucket),
         hint,
     )
     return fb

@@ -9,6 +9,7 @@ A lesson picks its language with one call in its first cell: `iamlab.set_languag
 from __future__ import annotations
 
 import gettext
+import unicodedata
 from pathlib import Path
 
 DOMAIN = "iamlab"
@@ -38,3 +39,19 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _state["catalog"].ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalog without translating it now (module constants, engine data);
+    the presentation translates it with `_()` when it shows it."""
+    return message
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a monospace font: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` columns (str.ljust counts Hangul as one)."""
+    return text + " " * max(0, width - display_width(text))

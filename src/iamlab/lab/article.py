@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from iamlab.i18n import _, display_width, pad
+
 USER = "jonnung"
 ROLE = "S3BucketListReadOnlyRole"
 LIST_POLICY = "S3BucketListReadOnly"
@@ -46,14 +48,14 @@ class ArticleSetup:
     region: str
 
     def __repr__(self) -> str:
-        return "\n".join(
-            [
-                f"IAM user     {self.user_arn}  (no policies)",
-                f"access key   {self.access_key_id}",
-                f"role         {self.role_arn}  (trusts ec2.amazonaws.com only)",
-                f"bucket       s3://{self.bucket}",
-            ]
-        )
+        rows = [
+            (_("IAM user"), f"{self.user_arn}  " + _("(no policies)")),
+            (_("access key"), self.access_key_id),
+            (_("role"), f"{self.role_arn}  " + _("(trusts ec2.amazonaws.com only)")),
+            (_("bucket"), f"s3://{self.bucket}"),
+        ]
+        width = max(display_width(label) for label, _value in rows) + 3
+        return "\n".join(pad(label, width) + value for label, value in rows)
 
 
 def setup(lab, step: int = 1) -> ArticleSetup:

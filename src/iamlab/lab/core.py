@@ -28,12 +28,20 @@ from iamlab.lab.context import request_context
 from iamlab.lab.front import Front
 from iamlab.lab.gate import Gate
 from iamlab.lab.journal import Journal
+from iamlab.notices import closed_notice
 
 LOOPBACK = "127.0.0.1"
 ADMIN_USER = "admin"
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 # The CLI prints dates in local time; pinning the zone keeps lesson outputs identical everywhere.
 LAB_TIMEZONE = "KST-9"
+
+
+class LabClosed(RuntimeError):
+    """Raised by widgets and helpers built on a closed lab, instead of AWS's confusing token errors."""
+
+    def __init__(self):
+        super().__init__(closed_notice())
 
 
 class Lab:
@@ -70,6 +78,16 @@ class Lab:
             raise
 
     # -- the contract ----------------------------------------------------------------------
+    @property
+    def closed(self) -> bool:
+        """True once `close()` ran (or a newer Lab replaced this one): nothing answers any more."""
+        return self._closed
+
+    def require_open(self) -> None:
+        """Raise `LabClosed` (in words a learner understands, with the fix) if the lab is closed."""
+        if self._closed:
+            raise LabClosed()
+
     @property
     def endpoint_url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"

@@ -12,7 +12,7 @@ from moto.sts.models import sts_backends
 
 from iamlab.lab.identity import SessionExtras
 from iamlab.lab.journal import Entry
-from iamlab.lab.policies import as_policy
+from iamlab.lab.policies import as_policy, trust_policy_name
 from iamlab.policy import Request, evaluate
 
 EC2 = "ec2.amazonaws.com"
@@ -38,7 +38,7 @@ def instance_credentials(lab, instance_profile: str, instance_id: str = "i-01234
     trust = as_policy(
         role.assume_role_policy_document,
         kind="trust",
-        name=f"trust policy of role {role.name}",
+        name=trust_policy_name(role.name),
         source_type="resource",
     )
     decision = evaluate(

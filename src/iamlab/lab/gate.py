@@ -217,7 +217,7 @@ class Gate:
             return policies.as_policy(
                 role.assume_role_policy_document,
                 kind="trust",
-                name=f"trust policy of role {role.name}",
+                name=policies.trust_policy_name(role.name),
                 source_type="resource",
             )
         if op.action.startswith("s3:") and op.resource.startswith("arn:aws:s3:::"):
@@ -227,7 +227,7 @@ class Gate:
                 return policies.as_policy(
                     bucket.policy,
                     kind="resource",
-                    name=f"bucket policy of {bucket_name}",
+                    name=policies.bucket_policy_name(bucket_name),
                     source_type="resource",
                 )
         return None

@@ -11,6 +11,9 @@ import html
 import threading
 from dataclasses import dataclass, field
 
+from iamlab.i18n import N_, _, display_width, pad
+from iamlab.policy.words import result_label, statement_label
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -31,7 +34,7 @@ class Entry:
         return self.result == "Allowed"
 
     def deciding_labels(self) -> list[str]:
-        return [_statement_label(s) for s in self.deciding]
+        return [statement_label(s) for s in self.deciding]
 
     def to_cloudtrail(self, account_id: str, region: str) -> dict:
         """This entry as a CloudTrail record (eventVersion 1.08)."""
@@ -55,14 +58,6 @@ class Entry:
             record["errorCode"] = "AccessDenied" if self.result.endswith("Denied") else self.result
             record["errorMessage"] = self.message
         return record
-
-
-def _statement_label(statement) -> str:
-    policy = getattr(statement, "policy_name", None) or getattr(statement, "policy", None) or "policy"
-    sid = getattr(statement, "sid", None)
-    index = getattr(statement, "index", None)
-    where = f"Sid {sid}" if sid else f"statement {index}"
-    return f"{policy}: {where} ({getattr(statement, 'effect', '')})"
 
 
 class Journal:
@@ -110,27 +105,38 @@ class JournalTable:
 
     entries: list[Entry]
 
-    COLUMNS = ("time", "principal", "action", "resource", "result")
+    COLUMNS = (N_("time"), N_("principal"), N_("action"), N_("resource"), N_("result"))
+
+    def headings(self) -> tuple[str, ...]:
+        return tuple(_(c) for c in self.COLUMNS)
 
     def rows(self) -> list[tuple[str, ...]]:
+        """One row per entry; the result in the learner's words (AWS's error codes stay as they are)."""
         return [
-            (e.time.strftime("%H:%M:%S"), _short(e.principal), e.action, _short(e.resource), e.result)
+            (
+                e.time.strftime("%H:%M:%S"),
+                _short(e.principal),
+                e.action,
+                _short(e.resource),
+                result_label(e.result),
+            )
             for e in self.entries
         ]
 
     def __repr__(self) -> str:
-        rows = [self.COLUMNS, *self.rows()]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(self.COLUMNS))]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+        rows = [self.headings(), *self.rows()]
+        widths = [max(display_width(r[i]) for r in rows) for i in range(len(self.COLUMNS))]
+        return "\n".join("  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th style='text-align:left'>{c}</th>" for c in self.COLUMNS)
+        head = "".join(f"<th style='text-align:left'>{html.escape(c)}</th>" for c in self.headings())
         body = []
         for e, row in zip(self.entries, self.rows(), strict=True):
             color = "#1a7f37" if e.allowed else "#cf222e"
             cells = "".join(f"<td>{html.escape(c)}</td>" for c in row[:-1])
             cells += (
-                f"<td style='color:{color};font-weight:bold' title='{html.escape(e.message)}'>{row[-1]}</td>"
+                f"<td style='color:{color};font-weight:bold' title='{html.escape(e.message)}'>"
+                f"{html.escape(row[-1])}</td>"
             )
             body.append(f"<tr>{cells}</tr>")
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

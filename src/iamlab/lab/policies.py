@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from iamlab.i18n import _
 from iamlab.policy import MalformedPolicyDocument, Policy
 
 
@@ -33,6 +34,15 @@ def as_policy(document, *, kind: str, name: str, source_type: str):
         return document
 
 
+def trust_policy_name(role_name: str) -> str:
+    """How explanations name a role's trust policy."""
+    return _("trust policy of role {role}").format(role=role_name)
+
+
+def bucket_policy_name(bucket: str) -> str:
+    return _("bucket policy of {bucket}").format(bucket=bucket)
+
+
 def managed_document(policy) -> str:
     for version in policy.versions:
         if version.is_default:
@@ -47,7 +57,12 @@ def _managed(policy) -> object:
 
 def attached_to(owner, label: str, source_type: str) -> list:
     found = [
-        as_policy(doc, kind="identity", name=f"{label} inline policy {name}", source_type=source_type)
+        as_policy(
+            doc,
+            kind="identity",
+            name=_("{owner} inline policy {name}").format(owner=label, name=name),
+            source_type=source_type,
+        )
         for name, doc in owner.policies.items()
     ]
     found.extend(_managed(p) for p in owner.managed_policies.values())
@@ -61,19 +76,22 @@ def _boundary(iam, arn: str | None):
     if policy is None:  # a boundary that no longer exists allows nothing
         return {"Version": "2012-10-17", "Statement": []}
     return as_policy(
-        managed_document(policy), kind="boundary", name=f"boundary {policy.name}", source_type="boundary"
+        managed_document(policy),
+        kind="boundary",
+        name=_("boundary {name}").format(name=policy.name),
+        source_type="boundary",
     )
 
 
 def for_caller(iam, caller, user_boundaries: dict[str, str]) -> PolicySet:
     if caller.kind == "user":
         user = caller.user
-        identity = attached_to(user, f"user {user.name}", "user")
+        identity = attached_to(user, _("user {name}").format(name=user.name), "user")
         for group in iam.groups.values():
             if user in group.users:
-                identity.extend(attached_to(group, f"group {group.name}", "group"))
+                identity.extend(attached_to(group, _("group {name}").format(name=group.name), "group"))
         return PolicySet(tuple(identity), _boundary(iam, user_boundaries.get(user.name)), ())
     role = caller.role
-    identity = attached_to(role, f"role {role.name}", "role")
+    identity = attached_to(role, _("role {name}").format(name=role.name), "role")
     session = tuple(caller.extras.session_policies) if caller.extras else ()
     return PolicySet(tuple(identity), _boundary(iam, role.permissions_boundary_arn), session)

@@ -9,28 +9,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from iamlab.i18n import N_
 from iamlab.policy.messages import basic_message, enhanced_message
 
 ALLOWED, EXPLICIT, IMPLICIT = "Allowed", "ExplicitlyDenied", "ImplicitlyDenied"
 
-# Reason codes (Decision.reason), documented in one place.
+# Reason codes (Decision.reason), documented in one place (English message ids: show them with `_()`).
 REASONS = {
-    "get_caller_identity": "sts:GetCallerIdentity needs no permission; it is always allowed.",
-    "explicit_deny_identity": "A Deny statement in an identity-based policy matched.",
-    "explicit_deny_resource": "A Deny statement in the resource-based (or trust) policy matched.",
-    "explicit_deny_boundary": "A Deny statement in the permissions boundary matched.",
-    "explicit_deny_session": "A Deny statement in a session policy matched.",
-    "reserved_role_protected": "Roles under /aws-reserved/ cannot be changed, even by administrators.",
-    "aws_managed_policy_protected": "AWS managed policies cannot be changed.",
-    "root_user": "The account's root user may do anything in its own account.",
-    "allowed_by_identity": "An identity-based policy allows it (within any boundary and session policy).",
-    "allowed_by_resource": "The resource-based policy names the caller (or its role), enough in one account.",
-    "allowed_by_identity_and_resource": "Both sides allow it, as cross-account and account-wide grants need.",
-    "no_identity_allow": "No identity-based policy allows it (and no resource policy grants it on its own).",
-    "no_resource_allow": "The resource-based policy does not allow it, and this request needs it to.",
-    "trust_policy_no_match": "The role's trust policy does not allow this principal to assume it.",
-    "no_boundary_allow": "The permissions boundary does not allow it.",
-    "no_session_allow": "The session policy does not allow it.",
+    "get_caller_identity": N_("sts:GetCallerIdentity needs no permission; it is always allowed."),
+    "explicit_deny_identity": N_("A Deny statement in an identity-based policy matched."),
+    "explicit_deny_resource": N_("A Deny statement in the resource-based (or trust) policy matched."),
+    "explicit_deny_boundary": N_("A Deny statement in the permissions boundary matched."),
+    "explicit_deny_session": N_("A Deny statement in a session policy matched."),
+    "reserved_role_protected": N_("Roles under /aws-reserved/ cannot be changed, even by administrators."),
+    "aws_managed_policy_protected": N_("AWS managed policies cannot be changed."),
+    "root_user": N_("The account's root user may do anything in its own account."),
+    "allowed_by_identity": N_("An identity-based policy allows it (within any boundary and session policy)."),
+    "allowed_by_resource": N_(
+        "The resource-based policy names the caller (or its role), enough in one account."
+    ),
+    "allowed_by_identity_and_resource": N_(
+        "Both sides allow it, as cross-account and account-wide grants need."
+    ),
+    "no_identity_allow": N_(
+        "No identity-based policy allows it (and no resource policy grants it on its own)."
+    ),
+    "no_resource_allow": N_("The resource-based policy does not allow it, and this request needs it to."),
+    "trust_policy_no_match": N_("The role's trust policy does not allow this principal to assume it."),
+    "no_boundary_allow": N_("The permissions boundary does not allow it."),
+    "no_session_allow": N_("The session policy does not allow it."),
 }
 
 

@@ -1,16 +1,21 @@
 """Diagnostics rebuilt from a Decision's trace: per-statement matches, the flow path,
-and the context keys the policies asked about but the request did not carry."""
+and the context keys the policies asked about but the request did not carry.
+
+Step names, outcomes and notes are English message ids (`N_`): code compares them, and
+the presentation translates them with `_()` when it shows them."""
 
 from __future__ import annotations
 
+from iamlab.i18n import N_
 from iamlab.policy.conditions import request_values
 from iamlab.policy.decision import ALLOWED, EXPLICIT, ConditionCheck, PathStep, StatementMatch
+from iamlab.policy.words import statement_label
 
 SLOT_NAMES = {
-    "identity": "Identity-based policies",
-    "resource": "Resource-based policy",
-    "boundary": "Permissions boundary",
-    "session": "Session policy",
+    "identity": N_("Identity-based policies"),
+    "resource": N_("Resource-based policy"),
+    "boundary": N_("Permissions boundary"),
+    "session": N_("Session policy"),
 }
 
 
@@ -47,11 +52,11 @@ def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
     applied = bool(action_ok and grant is not None and resource_ok and all(c.held for c in checks))
     note = ""
     if not statement.usable:
-        note = "malformed: this statement can never match"
+        note = N_("malformed: this statement can never match")
     elif statement.resources is None and not in_resource:
-        note = "no Resource element: matches nothing outside a resource-based policy"
+        note = N_("no Resource element: matches nothing outside a resource-based policy")
     elif statement.principal is None and in_resource:
-        note = "no Principal element: a resource-based policy statement needs one to match"
+        note = N_("no Principal element: a resource-based policy statement needs one to match")
     return StatementMatch(
         policy_name=policy.name,
         source_type=policy.source_type,
@@ -103,7 +108,7 @@ def missing_context_keys(decision) -> tuple:
 
 
 def _describe(decision, slot: str) -> str:
-    names = [f"{m.label}" for m in decision.deciding if _slot_of(m) == slot]
+    names = [statement_label(m) for m in decision.deciding if _slot_of(m) == slot]
     return "; ".join(names)
 
 
@@ -117,38 +122,45 @@ def flow_path(decision) -> tuple:
     present = {slot for slot, _ in trace.policies}
     reason = decision.reason
     if reason == "get_caller_identity":
-        return (PathStep("identity", "sts:GetCallerIdentity", "Allowed", "needs no permission"),)
+        return (PathStep("identity", "sts:GetCallerIdentity", N_("Allowed"), N_("needs no permission")),)
     if decision.result == EXPLICIT:
         return (
             PathStep(
-                "deny", "Explicit deny", "Explicitly denied", _describe(decision, reason.split("_")[-1])
+                "deny",
+                N_("Explicit deny"),
+                N_("Explicitly denied"),
+                _describe(decision, reason.split("_")[-1]),
             ),
         )
-    steps = [PathStep("deny", "Explicit deny", "No explicit deny, continue")]
+    steps = [PathStep("deny", N_("Explicit deny"), N_("No explicit deny, continue"))]
     if reason.endswith("_protected"):
-        steps.append(PathStep("guardrail", "AWS guardrail", "Implicitly denied", decision.explanation))
+        steps.append(
+            PathStep("guardrail", N_("AWS guardrail"), N_("Implicitly denied"), decision.explanation)
+        )
         return tuple(steps)
     steps.append(_resource_step(decision, trace, "resource" in present))
     if steps[-1].outcome.startswith("Implicit") or (
         reason == "allowed_by_resource" and trace.resource_grant != "role"
     ):
         if reason == "allowed_by_resource" and "session" in present:
-            steps.append(PathStep("session", SLOT_NAMES["session"], "Allowed"))
+            steps.append(PathStep("session", SLOT_NAMES["session"], N_("Allowed")))
         elif reason == "no_session_allow":
-            steps.append(PathStep("session", SLOT_NAMES["session"], "Implicitly denied"))
+            steps.append(PathStep("session", SLOT_NAMES["session"], N_("Implicitly denied")))
         return tuple(steps)
     if reason == "allowed_by_resource" or (trace.resource_grant == "role" and reason == "no_boundary_allow"):
         pass  # a grant to the role skips the identity step but not its caps
     else:
-        identity = "Allowed" if trace.identity_allows else "Implicitly denied"
+        identity = N_("Allowed") if trace.identity_allows else N_("Implicitly denied")
         steps.append(PathStep("identity", SLOT_NAMES["identity"], identity, _describe(decision, "identity")))
         if not trace.identity_allows:
             return tuple(steps)
     for slot, allowed in (("boundary", trace.boundary_allows), ("session", trace.session_allows)):
         if allowed is None:
-            steps.append(PathStep(slot, SLOT_NAMES[slot], "Not present"))
+            steps.append(PathStep(slot, SLOT_NAMES[slot], N_("Not present")))
         else:
-            steps.append(PathStep(slot, SLOT_NAMES[slot], "Allowed" if allowed else "Implicitly denied"))
+            steps.append(
+                PathStep(slot, SLOT_NAMES[slot], N_("Allowed") if allowed else N_("Implicitly denied"))
+            )
             if not allowed:
                 break
     if (
@@ -157,39 +169,58 @@ def flow_path(decision) -> tuple:
         and reason == "no_resource_allow"
     ):
         steps.append(
-            PathStep("resource", SLOT_NAMES["resource"], "Implicitly denied", "the other account must allow")
+            PathStep(
+                "resource",
+                SLOT_NAMES["resource"],
+                N_("Implicitly denied"),
+                N_("the other account must allow"),
+            )
         )
     return tuple(steps)
 
 
 def _resource_step(decision, trace, present: bool) -> PathStep:
-    name = "Trust policy" if trace.role_assumption else SLOT_NAMES["resource"]
+    name = N_("Trust policy") if trace.role_assumption else SLOT_NAMES["resource"]
     grant = trace.resource_grant
     if not present:
         if trace.role_assumption:
             return PathStep(
-                "resource", name, "Implicitly denied", "a role can only be assumed through its trust policy"
+                "resource",
+                name,
+                N_("Implicitly denied"),
+                N_("a role can only be assumed through its trust policy"),
             )
-        return PathStep("resource", name, "Not present")
+        return PathStep("resource", name, N_("Not present"))
     if grant in ("any", "direct"):
         if trace.cross_account:
             return PathStep(
                 "resource",
                 name,
-                "Allows, continue",
-                "cross-account: the caller's own policies must allow too",
+                N_("Allows, continue"),
+                N_("cross-account: the caller's own policies must allow too"),
             )
-        return PathStep("resource", name, "Allowed", f"names the caller ({grant})")
+        return PathStep(
+            "resource",
+            name,
+            N_("Allowed"),
+            N_("names the caller (any)") if grant == "any" else N_("names the caller (direct)"),
+        )
     if grant == "role":
         return PathStep(
-            "resource", name, "Allows the role, continue", "capped by the role's boundary and session policy"
+            "resource",
+            name,
+            N_("Allows the role, continue"),
+            N_("capped by the role's boundary and session policy"),
         )
     if grant == "account":
         return PathStep(
-            "resource", name, "Allows the account, continue", "an identity-based policy must allow too"
+            "resource",
+            name,
+            N_("Allows the account, continue"),
+            N_("an identity-based policy must allow too"),
         )
     if decision.reason in ("trust_policy_no_match", "no_resource_allow") and (
         trace.role_assumption or trace.cross_account or decision.reason == "no_resource_allow"
     ):
-        return PathStep("resource", name, "Implicitly denied", "no statement allows this principal")
-    return PathStep("resource", name, "No allow, continue")
+        return PathStep("resource", name, N_("Implicitly denied"), N_("no statement allows this principal"))
+    return PathStep("resource", name, N_("No allow, continue"))

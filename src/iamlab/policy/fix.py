@@ -1,12 +1,15 @@
 """The smallest change that would turn a denial into an allow, in one sentence.
 
 An explicit deny cannot be outweighed by any allow, so its fix names the Deny statement to
-remove or narrow. Guardrails cannot be fixed at all (None).
+remove or narrow. Guardrails cannot be fixed at all (None). The sentence is written in the
+learner's language when the fix is first asked for (`Decision.fix` is computed lazily).
 """
 
 from __future__ import annotations
 
+from iamlab.i18n import _
 from iamlab.policy.decision import ALLOWED, EXPLICIT, Fix
+from iamlab.policy.words import statement_label
 
 
 def _principal_element(caller) -> dict:
@@ -28,10 +31,12 @@ def suggest_fix(decision) -> Fix | None:
     caller = decision._trace.caller
     if decision.result == EXPLICIT:
         deny = decision.deciding[0] if decision.deciding else None
-        where = deny.label if deny else "the Deny statement"
+        where = statement_label(deny) if deny else _("the Deny statement")
         return Fix(
             "remove_deny",
-            f"Remove or narrow {where}: an explicit deny overrides every allow.",
+            _("Remove or narrow {statement}: an explicit deny overrides every allow.").format(
+                statement=where
+            ),
             None,
             deny.policy_name if deny else None,
         )
@@ -40,7 +45,9 @@ def suggest_fix(decision) -> Fix | None:
         statement = {"Effect": "Allow", "Principal": _principal_element(caller), "Action": action}
         return Fix(
             "add_trust_principal",
-            f"Add {caller.arn} as a Principal allowed to {action} in the role's trust policy.",
+            _("Add {principal} as a Principal allowed to {action} in the role's trust policy.").format(
+                principal=caller.arn, action=action
+            ),
             statement,
             "trust policy",
         )
@@ -53,27 +60,35 @@ def suggest_fix(decision) -> Fix | None:
         }
         return Fix(
             "add_resource_statement",
-            f"Add a statement to the resource-based policy that allows {caller.arn} to {action}.",
+            _("Add a statement to the resource-based policy that allows {principal} to {action}.").format(
+                principal=caller.arn, action=action
+            ),
             statement,
             "resource-based policy",
         )
     if reason == "no_boundary_allow":
         return Fix(
             "widen_boundary",
-            f"Allow {action} on {resource} in the permissions boundary; it caps identity policies.",
+            _("Allow {action} on {resource} in the permissions boundary; it caps identity policies.").format(
+                action=action, resource=resource
+            ),
             grant,
             "permissions boundary",
         )
     if reason == "no_session_allow":
         return Fix(
             "widen_session_policy",
-            f"Pass a session policy that allows {action} on {resource} (or none at all).",
+            _("Pass a session policy that allows {action} on {resource} (or none at all).").format(
+                action=action, resource=resource
+            ),
             grant,
             "session policy",
         )
     return Fix(
         "add_identity_statement",
-        f"Add an identity-based policy statement that allows {action} on {resource}.",
+        _("Add an identity-based policy statement that allows {action} on {resource}.").format(
+            action=action, resource=resource
+        ),
         grant,
         "identity-based policy",
     )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import json
 
+from iamlab.i18n import _
 from iamlab.policy.decision import ALLOWED, EXPLICIT
+from iamlab.policy.words import statement_label
 
 COLOURS = {ALLOWED: "#1a7f37", EXPLICIT: "#cf222e", "ImplicitlyDenied": "#9a6700"}
 
@@ -15,40 +17,49 @@ def _mark(ok: bool) -> str:
 
 
 def _match_line(match) -> str:
-    parts = [f"action {'✓' if match.action else '✗'}", f"resource {'✓' if match.resource else '✗'}"]
+    parts = [f"Action {_mark(match.action)}", f"Resource {_mark(match.resource)}"]
     if match.principal is not None:
-        parts.insert(0, f"principal {match.principal}")
+        parts.insert(0, f"Principal {_(match.principal)}")
     for check in match.conditions:
-        got = "absent" if check.request_values is None else ", ".join(check.request_values)
+        got = _("absent") if check.request_values is None else ", ".join(check.request_values)
         parts.append(
             f"{check.operator} {check.key} {list(check.policy_values)} vs [{got}] {_mark(check.held)}"
         )
-    verdict = "applies" if match.applied else "does not apply"
+    verdict = _("applies") if match.applied else _("does not apply")
     return (
-        f"{match.label} ({match.effect}) {verdict}: "
+        f"{statement_label(match)} {verdict}: "
         + "; ".join(parts)
-        + (f" — {match.note}" if match.note else "")
+        + (f" — {_(match.note)}" if match.note else "")
     )
 
 
 def as_text(decision) -> str:
     r = decision.request
-    lines = [f"{decision.result}: {r.principal} → {r.action} on {r.resource}", f"Why: {decision.explanation}"]
-    if decision.message:
-        lines.append(f"AWS says: {decision.message}")
+    lines = [
+        _("{result}: {principal} → {action} on {resource}").format(
+            result=decision.result, principal=r.principal, action=r.action, resource=r.resource
+        ),
+        _("Why: {why}").format(why=_(decision.explanation)),
+    ]
+    if decision.message:  # AWS's own words, verbatim
+        lines.append(_("AWS says: {message}").format(message=decision.message))
     if decision.path:
-        lines.append("Path: " + " → ".join(f"{s.name}: {s.outcome}" for s in decision.path))
+        lines.append(_("Path: {steps}").format(steps=" → ".join(_step(s) for s in decision.path)))
     if decision.deciding:
-        lines.append("Deciding statements:")
+        lines.append(_("Deciding statements:"))
         lines.extend(f"  - {_match_line(m)}" for m in decision.deciding)
     if decision.missing_context_keys:
-        lines.append("Missing context keys: " + ", ".join(decision.missing_context_keys))
+        lines.append(_("Missing context keys: {keys}").format(keys=", ".join(decision.missing_context_keys)))
     fix = decision.fix
     if fix is not None:
-        lines.append(f"Fix: {fix.text}")
+        lines.append(_("Fix: {fix}").format(fix=fix.text))
         if fix.statement:
             lines.append("  " + json.dumps(fix.statement))
     return "\n".join(lines)
+
+
+def _step(step) -> str:
+    return f"{_(step.name)}: {_(step.outcome)}"
 
 
 def as_html(decision) -> str:
@@ -59,25 +70,35 @@ def as_html(decision) -> str:
         f"<li style='margin:2px 0;color:{'#1f2328' if m.applied else '#57606a'}'>{e(_match_line(m))}</li>"
         for m in decision.statements
     )
-    path = " → ".join(f"<b>{e(s.name)}</b>: {e(s.outcome)}" for s in decision.path)
+    path = " → ".join(f"<b>{e(_(s.name))}</b>: {e(_(s.outcome))}" for s in decision.path)
     fix = decision.fix
     fix_html = ""
     if fix is not None:
         body = e(json.dumps(fix.statement, indent=2))
         code = f"<pre style='margin:4px 0;background:#f6f8fa;padding:6px'>{body}</pre>"
-        fix_html = f"<div><b>Fix:</b> {e(fix.text)}{code if fix.statement else ''}</div>"
+        fix_html = f"<div><b>{e(_('Fix:'))}</b> {e(fix.text)}{code if fix.statement else ''}</div>"
     message = (
-        f"<div style='font-family:monospace;font-size:12px'>{e(decision.message)}</div>"
+        "<div class='iamlab-aws-message' style='font-family:monospace;font-size:12px'>"
+        f"{e(decision.message)}</div>"
         if decision.message
         else ""
     )
     return (
         "<div style='border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;font-family:sans-serif;"
         "font-size:13px'>"
-        f"<div style='font-weight:bold;color:{colour};font-size:15px'>{e(decision.result)}</div>"
-        f"<div>{e(r.principal)} → <code>{e(r.action)}</code> on <code>{e(r.resource)}</code></div>"
-        f"<div><b>Why:</b> {e(decision.explanation)}</div>{message}"
-        f"<div><b>Path:</b> {path}</div>"
-        f"<details><summary>Statements ({len(decision.statements)})</summary><ul>{rows}</ul></details>"
+        f"<div style='font-weight:bold;color:{colour};font-size:15px'>"
+        f"{e(decision.result)}</div>"
+        "<div>"
+        + _("{principal} → {action} on {resource}").format(
+            principal=e(r.principal),
+            action=f"<code>{e(r.action)}</code>",
+            resource=f"<code>{e(r.resource)}</code>",
+        )
+        + "</div>"
+        f"<div><b>{e(_('Why:'))}</b> {e(_(decision.explanation))}</div>{message}"
+        f"<div><b>{e(_('Path:'))}</b> {path}</div>"
+        "<details><summary>"
+        + e(_("Statements ({count})").format(count=len(decision.statements)))
+        + f"</summary><ul>{rows}</ul></details>"
         f"{fix_html}</div>"
     )

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import traitlets
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
+
+from iamlab.i18n import _
+from iamlab.widgets.explain import aws_error_html, closed_html
 
 STARTER = {
     "Version": "2012-10-17",
@@ -31,7 +34,10 @@ class Message:
     path: str = ""
 
     def __str__(self) -> str:
-        return f"{self.severity}: {self.message}" + (f" (at {self.path})" if self.path else "")
+        """IAM's own finding (verbatim) and where it is; the location note is ours, translated."""
+        return f"{self.severity}: {self.message}" + (
+            " " + _("(at {path})").format(path=self.path) if self.path else ""
+        )
 
 
 def validation_messages(text: str, kind: str = "identity") -> list[Message]:
@@ -70,6 +76,7 @@ class PolicyEditor(widgets.VBox):
     revision = traitlets.Int(0)
 
     def __init__(self, lab, user_name: str = "jonnung", policy_name: str = "playground", document=None):
+        lab.require_open()
         self.lab = lab
         self.user_name = user_name
         self.policy_name = policy_name
@@ -79,18 +86,19 @@ class PolicyEditor(widgets.VBox):
         self.text.add_class("iamlab-editor-text")
         self.errors = widgets.HTML()
         self.errors.add_class("iamlab-editor-errors")
-        self.apply_button = widgets.Button(description="Apply", button_style="primary", icon="check")
+        self.apply_button = widgets.Button(description=_("Apply"), button_style="primary", icon="check")
         self.apply_button.add_class("iamlab-apply")
         self.apply_button.on_click(lambda _: self.apply())
-        self.remove_button = widgets.Button(description="Remove policy", icon="trash")
+        self.remove_button = widgets.Button(description=_("Remove policy"), icon="trash")
         self.remove_button.add_class("iamlab-remove")
         self.remove_button.on_click(lambda _: self.remove())
         self.status = widgets.HTML()
         self.status.add_class("iamlab-editor-status")
         self.text.observe(lambda _: self.validate(), "value")
-        title = widgets.HTML(
-            f"<b>Inline policy <code>{html.escape(policy_name)}</code> of user {html.escape(user_name)}</b>"
+        title = _("Inline policy {policy} of user {user}").format(
+            policy=f"<code>{html.escape(policy_name)}</code>", user=html.escape(user_name)
         )
+        title = widgets.HTML(f"<b>{title}</b>")
         super().__init__(
             [
                 title,
@@ -114,11 +122,15 @@ class PolicyEditor(widgets.VBox):
     def validate(self) -> list[Message]:
         messages = validation_messages(self.text.value, "identity")
         if not messages:
-            self.errors.value = "<span style='color:#1a7f37'>IAM would accept this policy.</span>"
+            self.errors.value = (
+                f"<span style='color:#1a7f37'>{html.escape(_('IAM would accept this policy.'))}</span>"
+            )
         else:
             items = "".join(
                 f"<li class='iamlab-finding iamlab-finding-{html.escape(m.severity.lower())}'>"
-                f"{html.escape(str(m))}</li>"
+                f"<code class='iamlab-aws-message'>{html.escape(f'{m.severity}: {m.message}')}</code>"
+                + (" " + html.escape(_("(at {path})").format(path=m.path)) if m.path else "")
+                + "</li>"
                 for m in messages
             )
             self.errors.value = f"<ul style='color:#cf222e;margin:0'>{items}</ul>"
@@ -127,30 +139,31 @@ class PolicyEditor(widgets.VBox):
 
     def apply(self) -> bool:
         """PutUserPolicy as the administrator; IAM's refusal (if any) is shown, not raised."""
+        if self.lab.closed:
+            self.status.value = closed_html()
+            return False
         try:
             self._iam.put_user_policy(
                 UserName=self.user_name, PolicyName=self.policy_name, PolicyDocument=self.text.value
             )
-        except ClientError as error:
-            err = error.response.get("Error", {})
-            self.status.value = (
-                f"<span class='iamlab-refused' style='color:#cf222e'>IAM refused the policy: "
-                f"<b>{html.escape(err.get('Code', ''))}</b>: {html.escape(err.get('Message', ''))}</span>"
-            )
+        except (ClientError, BotoCoreError) as error:
+            self.status.value = aws_error_html(_("IAM refused the policy:"), error)
             return False
-        self.status.value = (
-            f"<span style='color:#1a7f37'>Applied to user {html.escape(self.user_name)}.</span>"
-        )
+        done = _("Applied to user {user}.").format(user=self.user_name)
+        self.status.value = f"<span style='color:#1a7f37'>{html.escape(done)}</span>"
         self.revision += 1
         return True
 
     def remove(self) -> bool:
+        if self.lab.closed:
+            self.status.value = closed_html()
+            return False
         try:
             self._iam.delete_user_policy(UserName=self.user_name, PolicyName=self.policy_name)
-        except ClientError as error:
-            self.status.value = html.escape(error.response.get("Error", {}).get("Message", str(error)))
+        except (ClientError, BotoCoreError) as error:
+            self.status.value = aws_error_html(_("IAM could not remove the policy:"), error)
             return False
-        self.status.value = f"Removed from user {html.escape(self.user_name)}."
+        self.status.value = html.escape(_("Removed from user {user}.").format(user=self.user_name))
         self.revision += 1
         return True
 

@@ -11,11 +11,23 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from iamlab.i18n import N_, _, display_width, pad
+from iamlab.notices import closed_notice
+from iamlab.policy.words import statement_label
+
 RESULT_WORDS = {
-    "Allowed": "allowed",
-    "ExplicitlyDenied": "denied by an explicit Deny",
-    "ImplicitlyDenied": "denied because nothing allows it (implicit deny)",
+    "Allowed": N_("allowed"),
+    "ExplicitlyDenied": N_("denied by an explicit Deny"),
+    "ImplicitlyDenied": N_("denied because nothing allows it (implicit deny)"),
 }
+# Row keys of an explanation (English keys name the CSS classes; learners read the translation).
+DECISION, AWS_SAYS, WHY, DECIDING, HOW_TO_FIX = (
+    N_("Decision"),
+    N_("AWS says"),
+    N_("Why"),
+    N_("Deciding"),
+    N_("How to fix"),
+)
 
 
 def result_of(decision) -> str:
@@ -39,20 +51,6 @@ def fix_text(decision) -> str:
     return str(getattr(fix, "text", "") or fix)
 
 
-def statement_label(statement) -> str:
-    """`trust policy of role R statement X (Allow)`, from whatever the engine's StatementMatch carries."""
-    label = getattr(statement, "label", None)
-    if isinstance(label, str) and label:
-        effect = getattr(statement, "effect", "")
-        return label + (f" ({effect})" if effect else "")
-    policy = getattr(statement, "policy_name", None) or getattr(statement, "policy", None) or "policy"
-    sid = getattr(statement, "sid", None)
-    index = getattr(statement, "index", None)
-    where = f"Sid {sid}" if sid else (f"statement {index}" if index is not None else "a statement")
-    effect = getattr(statement, "effect", "")
-    return f"{policy}: {where}" + (f" ({effect})" if effect else "")
-
-
 def deciding_labels(decision) -> list[str]:
     return [statement_label(s) for s in (getattr(decision, "deciding", None) or ())]
 
@@ -63,8 +61,13 @@ def summary(decision) -> str:
     who = _short(getattr(request, "principal", "?"))
     action = getattr(request, "action", "?")
     resource = getattr(request, "resource", "*")
-    on = "" if resource in ("*", None) else f" on {_short(resource)}"
-    return f"{who} -> {action}{on}: {RESULT_WORDS.get(result_of(decision), result_of(decision))}"
+    result = result_of(decision)
+    words = _(RESULT_WORDS[result]) if result in RESULT_WORDS else result
+    if resource in ("*", None):
+        return _("{who} -> {action}: {result}").format(who=who, action=action, result=words)
+    return _("{who} -> {action} on {resource}: {result}").format(
+        who=who, action=action, resource=_short(resource), result=words
+    )
 
 
 @dataclass(frozen=True)
@@ -74,25 +77,32 @@ class Explanation:
     decision: object
 
     def lines(self) -> list[tuple[str, str]]:
+        """(key, value) rows; keys are the English row names (translate with `_()` to show them).
+
+        AWS's message stays verbatim; the "Why" row right below it says in the learner's
+        language what it means.
+        """
         d = self.decision
-        rows = [("Decision", summary(d))]
+        rows = [(DECISION, summary(d))]
         if not is_allowed(d):
             message = getattr(d, "message", "") or getattr(d, "basic_message", "")
             if message:
-                rows.append(("AWS says", str(message)))
+                rows.append((AWS_SAYS, str(message)))
         reason = getattr(d, "explanation", None) or getattr(d, "reason", "")
         if reason:
-            rows.append(("Why", str(reason)))
+            rows.append((WHY, _(str(reason))))
         labels = deciding_labels(d)
         if labels:
-            rows.append(("Deciding", "; ".join(labels)))
+            rows.append((DECIDING, "; ".join(labels)))
         hint = fix_text(d)
         if hint and not is_allowed(d):
-            rows.append(("How to fix", hint))
+            rows.append((HOW_TO_FIX, hint))
         return rows
 
     def __repr__(self) -> str:
-        return "\n".join(f"{k + ':':<11} {v}" for k, v in self.lines())
+        rows = [(_(k) + ":", v) for k, v in self.lines()]
+        width = max([11, *(display_width(k) for k, _v in rows)])
+        return "\n".join(f"{pad(k, width)} {v}" for k, v in rows)
 
     def _repr_html_(self) -> str:
         return explanation_html(self.decision)
@@ -107,13 +117,34 @@ def explanation_html(decision) -> str:
     color = "#1a7f37" if is_allowed(decision) else "#cf222e"
     rows = []
     for key, value in Explanation(decision).lines():
-        style = f" style='color:{color};font-weight:bold'" if key == "Decision" else ""
-        cls = "iamlab-fix" if key == "How to fix" else "iamlab-why-" + key.lower().replace(" ", "-")
+        style = f" style='color:{color};font-weight:bold'" if key == DECISION else ""
+        cls = "iamlab-fix" if key == HOW_TO_FIX else "iamlab-why-" + key.lower().replace(" ", "-")
+        body = html.escape(value)
+        if key == AWS_SAYS:  # AWS's own words, verbatim (and marked so)
+            body = f"<code class='iamlab-aws-message' style='white-space:pre-wrap'>{body}</code>"
         rows.append(
-            f"<tr class='{cls}'><th style='text-align:left;vertical-align:top;padding-right:1em'>{key}</th>"
-            f"<td{style}>{html.escape(value)}</td></tr>"
+            f"<tr class='{cls}'><th style='text-align:left;vertical-align:top;padding-right:1em'>"
+            f"{html.escape(_(key))}</th><td{style}>{body}</td></tr>"
         )
     return f"<table class='iamlab-explanation'>{''.join(rows)}</table>"
+
+
+def aws_error_html(lead: str, error) -> str:
+    """`lead` (our words) then AWS's error code and message, verbatim, as AWS returned them."""
+    if hasattr(error, "response"):
+        err = error.response.get("Error", {})
+        text = f"{err.get('Code', '')}: {err.get('Message', '')}"
+    else:  # not AWS's answer (a connection or parameter problem): botocore's own text
+        text = str(error)
+    return (
+        f"<div class='iamlab-refused' style='color:#cf222e'>{html.escape(lead)} "
+        f"<code class='iamlab-aws-message' style='white-space:pre-wrap'>{html.escape(text)}</code></div>"
+    )
+
+
+def closed_html() -> str:
+    """What every widget shows once its lab is closed: the plain cause and the fix."""
+    return f"<div class='iamlab-closed' style='color:#cf222e'><b>{html.escape(closed_notice())}</b></div>"
 
 
 def _short(arn) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
+from iamlab.i18n import N_, _
+from iamlab.policy.words import result_label
 from iamlab.widgets.explain import is_allowed, result_of, summary
 
 
@@ -25,16 +27,17 @@ class Step:
 
 
 # The order of AWS's flowchart for a request inside one account.
+# Titles and questions are English message ids, translated when drawn.
 STEPS = (
-    Step("deny", "Explicit deny", "Does any applicable policy Deny this request?"),
-    Step("organizations", "Organizations", "Do SCPs / RCPs allow it? (this lab has no organization)"),
-    Step("resource", "Resource-based policy", "Does a trust or bucket policy allow this principal?"),
-    Step("identity", "Identity-based policies", "Does a policy of the user, group or role allow it?"),
-    Step("boundary", "Permissions boundary", "If there is one, does it allow it?"),
+    Step("deny", N_("Explicit deny"), N_("Does any applicable policy Deny this request?")),
+    Step("organizations", N_("Organizations"), N_("Do SCPs / RCPs allow it? (this lab has no organization)")),
+    Step("resource", N_("Resource-based policy"), N_("Does a trust or bucket policy allow this principal?")),
+    Step("identity", N_("Identity-based policies"), N_("Does a policy of the user, group or role allow it?")),
+    Step("boundary", N_("Permissions boundary"), N_("If there is one, does it allow it?")),
     Step(
         "session",
-        "Session policy",
-        "If the caller is a role session with a session policy, does it allow it?",
+        N_("Session policy"),
+        N_("If the caller is a role session with a session policy, does it allow it?"),
     ),
 )
 
@@ -127,17 +130,17 @@ def flow_svg(decision=None) -> str:
             f" iamlab-flow-taken iamlab-flow-{tone}" if t else ""
         )
         parts.append(
-            f"<g class='{cls}'><title>{html.escape(step.question)}</title>"
+            f"<g class='{cls}'><title>{html.escape(_(step.question))}</title>"
             f"<rect x='{left}' y='{y}' width='{box_w}' height='{box_h}' rx='8' fill='{fill}' "
             f"stroke='{stroke}' stroke-width='{stroke_w}'{dash}/>"
             f"<text x='{left + 12}' y='{y + 20}' font-size='14' font-weight='bold' fill='{ink}'>"
-            f"{html.escape(step.title)}</text>"
+            f"{html.escape(_(step.title))}</text>"
             f"<text x='{left + 12}' y='{y + 38}' font-size='11' fill='{ink}'>"
-            f"{html.escape(_clip(step.question, 52))}"
+            f"{html.escape(_clip(_(step.question), 52))}"
             "</text></g>"
         )
         if t:
-            note = t.outcome + (f" — {t.detail}" if t.detail else "")
+            note = _(t.outcome) + (f" — {_(t.detail)}" if t.detail else "")
             parts.append(
                 f"<text class='iamlab-flow-note' x='{left + box_w + 14}' y='{y + 30}' font-size='12' "
                 f"fill='{TONES[t.tone][2]}'>{html.escape(_clip(note, 64))}"
@@ -152,7 +155,7 @@ def flow_svg(decision=None) -> str:
             )
         y += box_h + gap
     final_tone = "allow" if decision is not None and is_allowed(decision) else "deny"
-    final_text = "no request yet" if decision is None else result_of(decision) or "?"
+    final_text = _("no request yet") if decision is None else result_label(result_of(decision)) or "?"
     fill, stroke, ink = TONES[final_tone if decision is not None else "skip"]
     parts.append(
         f"<g class='iamlab-flow-final iamlab-flow-{final_tone if decision is not None else 'none'}'>"
@@ -172,7 +175,7 @@ def flow_svg(decision=None) -> str:
         "<svg class='iamlab-flow-svg' xmlns='http://www.w3.org/2000/svg' "
         f"width='{width}' height='{height + 18}' "
         f"viewBox='0 0 {width} {height + 18}' font-family='sans-serif' role='img' "
-        f"aria-label='AWS policy evaluation flow'>"
+        f"aria-label='{html.escape(_('AWS policy evaluation flow'))}'>"
         "<defs><marker id='iamlab-arrow' markerWidth='8' markerHeight='8' refX='6' refY='4' orient='auto'>"
         "<path d='M0,0 L8,4 L0,8 z' fill='#8c959f'/></marker></defs>"
         + "".join(parts)
@@ -194,9 +197,9 @@ class FlowView:
         lines = [summary(self.decision)]
         steps = taken_steps(self.decision)
         for t in steps:
-            lines.append(f"  {t.name}: {t.outcome}" + (f" ({t.detail})" if t.detail else ""))
+            lines.append(f"  {_(t.name)}: {_(t.outcome)}" + (f" ({_(t.detail)})" if t.detail else ""))
         if not steps:
-            lines.append("  (the engine reported no evaluation path)")
+            lines.append("  " + _("(the engine reported no evaluation path)"))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -216,4 +219,6 @@ class FlowDiagram(widgets.HTML):
         self.value = flow_svg(decision)
 
     def __repr__(self) -> str:
-        return "FlowDiagram(" + ("no request yet" if self.decision is None else summary(self.decision)) + ")"
+        return (
+            "FlowDiagram(" + (_("no request yet") if self.decision is None else summary(self.decision)) + ")"
+        )

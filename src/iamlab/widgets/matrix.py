@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import traitlets
 
-from iamlab.widgets.explain import is_allowed, result_of, summary
+from iamlab.i18n import _, display_width, pad
+from iamlab.notices import closed_notice
+from iamlab.widgets.explain import closed_html, is_allowed, result_of, summary
 
 
 @dataclass(frozen=True)
@@ -58,13 +60,13 @@ class AccessMatrix(widgets.VBox):
         self.decisions: dict[tuple[str, str], object] = {}
         self.table = widgets.HTML()
         self.table.add_class("iamlab-matrix")
-        options = [(f"{p} × {c.label}", (p, c.label)) for p, _ in self.principals for c in self.columns]
+        options = [(f"{p} × {c.label}", (p, c.label)) for p, _arn in self.principals for c in self.columns]
         self.picker = widgets.Dropdown(
-            options=options, description="Why?", layout=widgets.Layout(width="34em")
+            options=options, description=_("Why?"), layout=widgets.Layout(width="34em")
         )
         self.picker.add_class("iamlab-matrix-picker")
         self.picker.observe(lambda _: self._pick(), "value")
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self.refresh_button = widgets.Button(description=_("Refresh"), icon="refresh")
         self.refresh_button.on_click(lambda _: self.refresh())
         super().__init__([self.table, widgets.HBox([self.picker, self.refresh_button])])
         for source in watch:
@@ -76,6 +78,9 @@ class AccessMatrix(widgets.VBox):
 
     def refresh(self) -> None:
         """Ask the engine about every cell again (a few ms each; no request is performed)."""
+        if self.lab.closed:  # the lab's IAM is gone: say so instead of showing stale answers
+            self.table.value = closed_html()
+            return
         self.decisions = {
             (p, c.label): self.lab.check(arn, c.action, c.resource)
             for p, arn in self.principals
@@ -93,19 +98,19 @@ class AccessMatrix(widgets.VBox):
 
     def rows(self) -> list[tuple[str, ...]]:
         return [
-            (p, *("allow" if self.allowed(p, c.label) else "deny" for c in self.columns))
-            for p, _ in self.principals
+            (p, *(_("allow") if self.allowed(p, c.label) else _("deny") for c in self.columns))
+            for p, _arn in self.principals
         ]
 
     def to_html(self) -> str:
         head = "".join(f"<th style='padding:2px 8px'>{html.escape(c.label)}</th>" for c in self.columns)
         body = []
-        for p, _ in self.principals:
+        for p, _arn in self.principals:
             cells = []
             for c in self.columns:
                 d = self.decisions[(p, c.label)]
                 ok = is_allowed(d)
-                mark, color = ("✔ allow", "#1a7f37") if ok else ("✖ deny", "#cf222e")
+                mark, color = ("✔ " + _("allow"), "#1a7f37") if ok else ("✖ " + _("deny"), "#cf222e")
                 cells.append(
                     f"<td class='iamlab-cell iamlab-cell-{'allow' if ok else 'deny'}' "
                     f"data-result='{result_of(d)}' title='{html.escape(summary(d))}' "
@@ -118,6 +123,8 @@ class AccessMatrix(widgets.VBox):
         return f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
     def __repr__(self) -> str:
+        if self.lab.closed:
+            return closed_notice()
         rows = [("", *(c.label for c in self.columns)), *self.rows()]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        return "\n".join("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+        widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+        return "\n".join("  ".join(pad(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)

@@ -11,12 +11,17 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
+from iamlab.i18n import N_
+
 OTHER_USER = "minji"
 
 
 @dataclass(frozen=True)
 class Principal:
-    """A principal a trust policy can name: `kind` is the Principal key ("AWS" or "Service")."""
+    """A principal a trust policy can name: `kind` is the Principal key ("AWS" or "Service").
+
+    `label` identifies the principal (and its checkbox); learners read `_(label)`.
+    """
 
     label: str
     kind: str
@@ -43,7 +48,7 @@ def trust_principals(lab, article, other_user: str = OTHER_USER) -> list[Princip
     other_arn = ensure_user(lab.admin_session().client("iam"), other_user)
     return [
         Principal(f"user/{article.user_name}", "AWS", article.user_arn, article.user_name),
-        Principal("account root", "AWS", f"arn:aws:iam::{lab.account_id}:root", "root"),
+        Principal(N_("account root"), "AWS", f"arn:aws:iam::{lab.account_id}:root", "root"),
         Principal("ec2.amazonaws.com", "Service", "ec2.amazonaws.com", "ec2"),
         Principal(f"user/{other_user}", "AWS", other_arn, other_user),
     ]

@@ -6,8 +6,11 @@ policy -> the matrix recomputes -> try the request -> see where in the flow it w
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 
+from iamlab.i18n import _
 from iamlab.widgets.editor import PolicyEditor
 from iamlab.widgets.matrix import AccessMatrix, article_columns, article_principals
 from iamlab.widgets.trust import TrustToggle
@@ -15,11 +18,12 @@ from iamlab.widgets.why import WhyPanel
 
 
 def _section(title: str, body) -> widgets.VBox:
-    return widgets.VBox([widgets.HTML(f"<h3 style='margin:12px 0 4px'>{title}</h3>"), body])
+    return widgets.VBox([widgets.HTML(f"<h3 style='margin:12px 0 4px'>{html.escape(title)}</h3>"), body])
 
 
 class Playground(widgets.VBox):
     def __init__(self, lab, article):
+        lab.require_open()
         self.lab = lab
         self.toggle = TrustToggle(lab, article)
         self.editor = PolicyEditor(lab, article.user_name)
@@ -31,10 +35,15 @@ class Playground(widgets.VBox):
         self.matrix.observe(lambda change: self.why.show(change.new), "decision")
         super().__init__(
             [
-                _section("1. Who may assume the role? (trust policy)", self.toggle),
-                _section("2. What may jonnung do on its own? (identity policy)", self.editor),
-                _section("3. Who may do what, right now", self.matrix),
-                _section("4. Why? The evaluation flow of the last decision", self.why),
+                _section(_("1. Who may assume the role? (trust policy)"), self.toggle),
+                _section(
+                    _("2. What may {user} do on its own? (identity-based policy)").format(
+                        user=article.user_name
+                    ),
+                    self.editor,
+                ),
+                _section(_("3. Who may do what, right now"), self.matrix),
+                _section(_("4. Why? The evaluation flow of the last decision"), self.why),
             ]
         )
         self.add_class("iamlab-playground")

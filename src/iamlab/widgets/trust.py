@@ -17,7 +17,8 @@ import ipywidgets as widgets
 import traitlets
 from botocore.exceptions import BotoCoreError, ClientError
 
-from iamlab.widgets.explain import explanation_html
+from iamlab.i18n import _
+from iamlab.widgets.explain import aws_error_html, closed_html, explanation_html
 from iamlab.widgets.people import trust_principals
 
 SESSION_NAME = "jonnung-playground"
@@ -59,6 +60,7 @@ class TrustToggle(widgets.VBox):
     decision = traitlets.Any(None, allow_none=True)
 
     def __init__(self, lab, article, *, auto_retry: bool = True):
+        lab.require_open()
         self.lab = lab
         self.article = article
         self.auto_retry = auto_retry
@@ -73,7 +75,7 @@ class TrustToggle(widgets.VBox):
         ticked = named_values(current)
         self.boxes = {}
         for p in self.principals:
-            box = widgets.Checkbox(value=p.value in ticked, description=p.label, indent=False)
+            box = widgets.Checkbox(value=p.value in ticked, description=_(p.label), indent=False)
             box.add_class(p.checkbox_class)
             box.observe(self._on_tick, "value")
             self.boxes[p.label] = box
@@ -81,15 +83,22 @@ class TrustToggle(widgets.VBox):
         self.preview.add_class("iamlab-trust-preview")
         self.status = widgets.HTML()
         self.status.add_class("iamlab-trust-status")
-        self.button = widgets.Button(description="Assume role", button_style="primary", icon="user-secret")
+        self.button = widgets.Button(description=_("Assume role"), button_style="primary", icon="user-secret")
         self.button.add_class("iamlab-assume")
         self.button.on_click(lambda _: self.assume())
-        self.result = widgets.HTML("<i>Press “Assume role” to call STS as jonnung.</i>")
+        press = _("Press “{button}” to call STS as {user}.").format(
+            button=_("Assume role"), user=article.user_name
+        )
+        self.result = widgets.HTML(f"<i>{html.escape(press)}</i>")
         self.result.add_class("iamlab-result")
         self._show_preview(self.document())
         boxes = widgets.VBox(
             [
-                widgets.HTML(f"<b>Principals trusted by role {html.escape(article.role_name)}</b>"),
+                widgets.HTML(
+                    "<b>"
+                    + html.escape(_("Principals trusted by role {role}").format(role=article.role_name))
+                    + "</b>"
+                ),
                 *self.boxes.values(),
             ]
         )
@@ -110,22 +119,23 @@ class TrustToggle(widgets.VBox):
     def _on_tick(self, change) -> None:
         document = self.document()
         self._show_preview(document)
+        if self.lab.closed:
+            self.status.value = closed_html()
+            return
         try:
             self._iam.update_assume_role_policy(
                 RoleName=self.article.role_name, PolicyDocument=json.dumps(document)
             )
-        except ClientError as error:
-            err = error.response.get("Error", {})
-            self.status.value = (
-                f"<div class='iamlab-refused' style='color:#cf222e'>IAM refused this trust policy: "
-                f"<b>{html.escape(err.get('Code', ''))}</b>: "
-                f"{html.escape(err.get('Message', str(error)))}<br>"
-                "The role keeps its previous trust policy. Tick at least one principal.</div>"
+        except (ClientError, BotoCoreError) as error:
+            keeps = _("The role keeps its previous trust policy.")
+            if not self.ticked():  # the one refusal a learner causes by unticking every box
+                keeps += " " + _("A trust policy must name at least one principal: tick one.")
+            self.status.value = aws_error_html(_("IAM refused this trust policy:"), error) + (
+                f"<div style='color:#cf222e'>{html.escape(keeps)}</div>"
             )
             return
-        self.status.value = (
-            "<span style='color:#57606a'>Trust policy updated (iam:UpdateAssumeRolePolicy).</span>"
-        )
+        updated = _("Trust policy updated (iam:UpdateAssumeRolePolicy).")
+        self.status.value = f"<span style='color:#57606a'>{html.escape(updated)}</span>"
         self.revision += 1
         if self.tried and self.auto_retry:
             self.assume()
@@ -140,6 +150,9 @@ class TrustToggle(widgets.VBox):
     def assume(self) -> bool:
         """Call sts:AssumeRole as jonnung; show credentials and buckets, or AWS's error and why."""
         self.tried = True
+        if self.lab.closed:
+            self.result.value = closed_html()
+            return False
         start = len(self.lab.journal)
         try:
             answer = self._sts.assume_role(RoleArn=self.article.role_arn, RoleSessionName=SESSION_NAME)
@@ -148,7 +161,7 @@ class TrustToggle(widgets.VBox):
             self.result.value = failure_html(error, self.decision)
             return False
         except BotoCoreError as error:  # not AWS's answer: keep the widget alive and say so
-            self.result.value = f"<div class='iamlab-failure'>{html.escape(str(error))}</div>"
+            self.result.value = aws_error_html(_("The request did not reach AWS:"), error)
             return False
         self.decision = self._assume_decision(start)
         self.result.value = success_html(answer, self._buckets(answer["Credentials"]))
@@ -173,8 +186,8 @@ class TrustToggle(widgets.VBox):
             return error.response.get("Error", {}).get("Message", str(error))
 
     def __repr__(self) -> str:
-        ticked = ", ".join(p.label for p in self.ticked()) or "nobody"
-        return f"TrustToggle(role={self.article.role_name!r}, trusts: {ticked})"
+        ticked = ", ".join(_(p.label) for p in self.ticked()) or _("nobody")
+        return f"TrustToggle(role={self.article.role_name!r}, " + _("trusts: {who}").format(who=ticked) + ")"
 
 
 def success_html(answer, buckets) -> str:
@@ -184,16 +197,24 @@ def success_html(answer, buckets) -> str:
         expiration.strftime("%Y-%m-%dT%H:%M:%SZ") if hasattr(expiration, "strftime") else str(expiration)
     )
     if isinstance(buckets, list):
-        listing = ", ".join(html.escape(b) for b in buckets) or "(no buckets)"
-    else:
-        listing = f"<span style='color:#cf222e'>{html.escape(buckets)}</span>"
+        listing = ", ".join(html.escape(b) for b in buckets) or html.escape(_("(no buckets)"))
+    else:  # AWS's refusal, verbatim
+        listing = f"<code class='iamlab-aws-message' style='color:#cf222e'>{html.escape(buckets)}</code>"
+
+    def code(text: str) -> str:
+        return f"<code>{html.escape(text)}</code>"
+
+    you_are = _("You are now {arn}").format(arn=code(answer["AssumedRoleUser"]["Arn"]))
+    key = _("Temporary access key {key}, expires {time}").format(
+        key=code(creds["AccessKeyId"]), time=html.escape(expiration)
+    )
+    listed = _("{command} with these credentials: {listing}").format(
+        command=code("aws s3 ls"), listing=listing
+    )
     return (
         "<div class='iamlab-success' style='border-left:4px solid #1a7f37;padding-left:8px'>"
-        "<b style='color:#1a7f37'>AssumeRole succeeded.</b> "
-        f"You are now <code>{html.escape(answer['AssumedRoleUser']['Arn'])}</code><br>"
-        f"Temporary access key <code>{html.escape(creds['AccessKeyId'])}</code>, "
-        f"expires {html.escape(expiration)}<br>"
-        f"<code>aws s3 ls</code> with these credentials: {listing}</div>"
+        f"<b style='color:#1a7f37'>{html.escape(_('AssumeRole succeeded.'))}</b> "
+        f"{you_are}<br>{key}<br>{listed}</div>"
     )
 
 
@@ -207,5 +228,6 @@ def failure_html(error: ClientError, decision) -> str:
     why = explanation_html(decision) if decision is not None else ""
     return (
         "<div class='iamlab-failure' style='border-left:4px solid #cf222e;padding-left:8px'>"
-        f"<code style='color:#cf222e;white-space:pre-wrap'>{html.escape(text)}</code>{why}</div>"
+        "<code class='iamlab-aws-message' style='color:#cf222e;white-space:pre-wrap'>"
+        f"{html.escape(text)}</code>{why}</div>"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from iamlab.i18n import _
 from iamlab.widgets.explain import explanation_html, summary
 from iamlab.widgets.flow import FlowDiagram
 
@@ -28,4 +29,4 @@ class WhyPanel(widgets.VBox):
         self.words.value = "" if decision is None else explanation_html(decision)
 
     def __repr__(self) -> str:
-        return "WhyPanel(" + ("no request yet" if self.decision is None else summary(self.decision)) + ")"
+        return "WhyPanel(" + (_("no request yet") if self.decision is None else summary(self.decision)) + ")"

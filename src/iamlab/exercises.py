@@ -52,11 +52,11 @@ class Solution:
     text: str
 
     def __repr__(self) -> str:
-        return f"{_('Solution')}:\n{self.text}"
+        return _("Solution") + f":\n{self.text}"
 
     def _repr_html_(self) -> str:
         return (
-            f"<div class='iamlab-solution'><b>{html.escape(_('Solution'))}</b>"
+            "<div class='iamlab-solution'><b>" + html.escape(_("Solution")) + "</b>"
             f"<pre style='white-space:pre-wrap'>{html.escape(self.text)}</pre></div>"
         )
 
@@ -167,11 +167,54 @@ def _trusts(document, principal: str, role_arn: str, action: str = ASSUME, ident
         return False
 
 
-def _broader_trust(document, role_arn: str, intended: str) -> list[tuple[str, str]]:
-    """What `document` grants beyond the role's intended principals: (what, hint) pairs."""
+def _named_arns(document) -> set[str]:
+    """The IAM ARNs a trust policy's statements name under "AWS" (candidates to ask the engine about)."""
+    found = set()
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        principal = statement.get("Principal") if isinstance(statement, dict) else None
+        if isinstance(principal, dict):
+            found.update(a for a in _as_list(principal.get("AWS")) if isinstance(a, str) and ":user/" in a)
+    return found
+
+
+def _lab_users(lab) -> set[str]:
+    try:
+        return {u["Arn"] for u in lab.admin_session().client("iam").list_users()["Users"]}
+    except (ClientError, BotoCoreError):
+        return set()
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _broader_trust(lab, document, role_arn: str, intended: set[str]) -> list[tuple[str, str]]:
+    """What `document` grants beyond the role's `intended` principals: (what, hint) pairs.
+
+    The engine is asked about an outsider account, an unnamed user of the account, every
+    user of the lab and every user the document names, another AWS service, and the other
+    STS actions a trust policy can allow.
+    """
     account = role_arn.split(":")[4]
     someone_else = f"arn:aws:iam::{account}:user/iamlab-someone-else"
     found = []
+    extra = sorted(
+        arn
+        for arn in (_named_arns(document) | _lab_users(lab)) - intended
+        if _trusts(document, arn, role_arn, identity=[ALLOW_ASSUME_ANY_ROLE])
+    )
+    if extra:
+        found.append(
+            (
+                _("it trusts only the principals the exercise names"),
+                _("{principals} may assume the role too, which the exercise does not ask for").format(
+                    principals=", ".join(extra)
+                ),
+            )
+        )
     if _trusts(document, OUTSIDER, role_arn, identity=[ALLOW_ASSUME_ANY_ROLE]):
         found.append(
             (
@@ -191,7 +234,7 @@ def _broader_trust(document, role_arn: str, intended: str) -> list[tuple[str, st
         )
     if _trusts(document, OTHER_SERVICE, role_arn):
         found.append((_("it trusts no AWS service besides EC2"), _("name only the EC2 service")))
-    if any(_trusts(document, intended, role_arn, action=a) for a in OTHER_TRUST_ACTIONS):
+    if any(_trusts(document, who, role_arn, action=a) for who in intended for a in OTHER_TRUST_ACTIONS):
         found.append(
             (
                 _("its Action allows nothing besides sts:AssumeRole"),
@@ -209,14 +252,14 @@ def _role_trust(lab, role_name: str):
         return None
 
 
-def _add_trust_checks(fb: Feedback, document, role_arn: str, intended: str) -> None:
+def _add_trust_checks(fb: Feedback, lab, document, role_arn: str, intended: set[str]) -> None:
     """EC2 still trusted (the article's starting point) and nothing broader than asked."""
     fb.add(
         _trusts(document, EC2, role_arn),
         _("EC2 is still trusted"),
         _("the trust policy must still allow the EC2 service to assume the role, with no Deny for it"),
     )
-    for what, hint in _broader_trust(document, role_arn, intended):
+    for what, hint in _broader_trust(lab, document, role_arn, intended):
         fb.add(False, what, hint)
 
 
@@ -321,7 +364,7 @@ def check_playground(lab, article, other_user: str = "minji") -> Feedback:
         hint,
     )
     document = _role_trust(lab, article.role_name)
-    _add_trust_checks(fb, document, role, _arn(lab, "user", other_user))
+    _add_trust_checks(fb, lab, document, role, {_arn(lab, "user", other_user)})
     return fb
 
 
@@ -425,7 +468,7 @@ def check_instance_role(lab, instance_profile: str, article) -> Feedback:
         ),
     )
     document = _role_trust(lab, role["RoleName"])
-    for what, hint in _broader_trust(document, role["Arn"], article.user_arn):
+    for what, hint in _broader_trust(lab, document, role["Arn"], {article.user_arn}):
         fb.add(False, what, hint)
     return fb
 
@@ -598,13 +641,13 @@ def check_trust_statement(lab, statement, article) -> Feedback:
     hint = _("the Principal must name the user by its ARN (see jonnung.user_arn)")
     if not direct and _trusts(document, article.user_arn, role, identity=[ALLOW_ASSUME_ANY_ROLE]):
         hint = _(
-            "trusting the account only delegates to it: {user} would also need an identity policy "
+            "trusting the account only delegates to it: {user} would also need an identity-based policy "
             "allowing sts:AssumeRole. Name the user instead"
         ).format(user=article.user_name)
     fb.add(
         direct, _("{user} may assume the role with no policy of its own").format(user=article.user_name), hint
     )
-    _add_trust_checks(fb, document, role, article.user_arn)
+    _add_trust_checks(fb, lab, document, role, {article.user_arn})
     return fb
 
 
@@ -642,7 +685,7 @@ def check_role_trusts(lab, article, user_name: str = "minji") -> Feedback:
             user=article.user_name
         ),
     )
-    _add_trust_checks(fb, _role_trust(lab, article.role_name), article.role_arn, article.user_arn)
+    _add_trust_checks(fb, lab, _role_trust(lab, article.role_name), article.role_arn, {article.user_arn, arn})
     return fb
 
 

@@ -1,4 +1,10 @@
-"""Exercise checks: say what is missing when run too early, and recognise a solution."""
+"""Exercise checks: each refuses wrong and too-broad answers, accepts every right one, and never
+gives the answer away unless asked.
+
+Each check gets at least three wrong answers and two different right ones. "Broader than asked"
+is a wrong answer too: the IAM User Guide's advice is least privilege, "grant only the
+permissions required to perform a task".
+"""
 
 from __future__ import annotations
 
@@ -20,42 +26,260 @@ from iamlab.exercises import (
 )
 from iamlab.lab.article import trust_policy
 
+EC2 = "ec2.amazonaws.com"
+MINJI = "arn:aws:iam::123456789012:user/minji"
+ROOT = "arn:aws:iam::123456789012:root"
+ALLOW_ASSUME = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
+}
 
-def test_group_check_before_anything_exists(lab):
-    feedback = check_group_member(lab, "minji")
-    assert not feedback and "create-user" in repr(feedback)
+
+def statement(principal, action="sts:AssumeRole", effect="Allow") -> dict:
+    return {"Effect": effect, "Principal": principal, "Action": action}
 
 
-def test_group_check_recognises_a_solution(lab):
+def document(*statements) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def set_trust(lab, role_name: str, trust: dict) -> None:
+    lab.admin_session().client("iam").update_assume_role_policy(
+        RoleName=role_name, PolicyDocument=json.dumps(trust)
+    )
+
+
+def assert_refused(feedback, *words):
+    text = repr(feedback)
+    assert not feedback, text
+    for word in words:
+        assert word in text, f"{word!r} not in:\n{text}"
+
+
+def assert_solved(feedback):
+    assert feedback, repr(feedback)
+
+
+# -- the feedback itself ------------------------------------------------------------------------------
+def test_feedback_never_shows_the_solution_until_asked(lab, article):
+    feedback = check_trust_statement(lab, statement({"Service": EC2}), article)
+    solution = json.dumps(trust_policy(aws=article.user_arn, service=EC2)["Statement"][0]["Principal"]["AWS"])
+    assert not feedback
+    assert article.user_arn not in repr(feedback) and article.user_arn not in feedback._repr_html_()
+    assert "show_solution()" in repr(feedback)
+    shown = feedback.show_solution()
+    assert solution.strip('"') in repr(shown) and solution.strip('"') in shown._repr_html_()
+
+
+def test_checks_on_a_closed_lab_blame_the_lab_not_the_answer(article):
+    from iamlab import Lab
+
+    with Lab() as lab:
+        jonnung = lab.setup_article()
+    feedback = check_role_trusts(lab, jonnung, "minji")
+    assert_refused(feedback, "This lab is closed", "first cell")
+    assert "create" not in repr(feedback)
+
+
+# -- 00 -------------------------------------------------------------------------------------------------
+def test_group_member(lab):
     iam = lab.admin_session().client("iam")
+    assert_refused(check_group_member(lab, "minji"), "user minji exists")
     iam.create_user(UserName="minji")
-    assert "backend_developers exists" in repr(check_group_member(lab, "minji"))
+    assert_refused(check_group_member(lab, "minji"), "group backend_developers exists")
     iam.create_group(GroupName="backend_developers")
-    for name in ("AmazonS3ReadOnlyAccess", "CloudWatchReadOnlyAccess"):
-        iam.attach_group_policy(GroupName="backend_developers", PolicyArn=f"arn:aws:iam::aws:policy/{name}")
-    feedback = check_group_member(lab, "minji")
-    assert not feedback and "add-user-to-group" in repr(feedback)
+    iam.attach_group_policy(
+        GroupName="backend_developers", PolicyArn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    )
     iam.add_user_to_group(GroupName="backend_developers", UserName="minji")
-    assert check_group_member(lab, "minji"), repr(check_group_member(lab, "minji"))
+    assert_refused(check_group_member(lab, "minji"), "CloudWatchReadOnlyAccess")  # wrong 1: a policy missing
+    iam.attach_group_policy(
+        GroupName="backend_developers", PolicyArn="arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"
+    )
+    assert_solved(check_group_member(lab, "minji"))  # right 1
+    iam.put_user_policy(UserName="minji", PolicyName="extra", PolicyDocument=json.dumps(ALLOW_ASSUME))
+    assert_refused(check_group_member(lab, "minji"), "extra")  # wrong 2: a policy of its own
+    iam.create_user(UserName="sora", Path="/developers/")
+    assert_refused(check_group_member(lab, "sora"), "member of backend_developers")  # wrong 3: not a member
+    iam.add_user_to_group(GroupName="backend_developers", UserName="sora")
+    assert_solved(check_group_member(lab, "sora"))  # right 2: another user, another path
 
 
-def test_playground_check(lab, article):
+# -- 01 -------------------------------------------------------------------------------------------------
+def write_profile(lab, config: dict, credentials: dict, profile="jonnung-seoul"):
+    import configparser
+
+    env = lab.env()
+    for path, section, values in (
+        (env["AWS_CONFIG_FILE"], f"profile {profile}", config),
+        (env["AWS_SHARED_CREDENTIALS_FILE"], profile, credentials),
+    ):
+        parser = configparser.ConfigParser()
+        parser.read(path)
+        parser[section] = values
+        with open(path, "w") as f:
+            parser.write(f)
+
+
+def test_profile(lab, article):
+    key, secret = article.access_key_id, article.secret_access_key
+    assert_refused(check_profile(lab), "profile jonnung-seoul exists")
+    write_profile(lab, {"region": "us-east-1"}, {"aws_access_key_id": key, "aws_secret_access_key": secret})
+    assert_refused(check_profile(lab), "ap-northeast-2")  # wrong 1: another region
+    write_profile(lab, {"region": "ap-northeast-2"}, {"aws_access_key_id": key})
+    assert_refused(check_profile(lab), "aws_secret_access_key")  # wrong 2: no secret
+    write_profile(lab, {"region": "ap-northeast-2"}, {"aws_access_key_id": key, "aws_secret_access_key": "x"})
+    assert_refused(check_profile(lab), "typo")  # wrong 3: a wrong secret
+    write_profile(
+        lab, {"region": "ap-northeast-2"}, {"aws_access_key_id": key, "aws_secret_access_key": secret}
+    )
+    assert_solved(check_profile(lab))  # right 1: keys in the credentials file
+    write_profile(
+        lab,
+        {"region": "ap-northeast-2", "aws_access_key_id": key, "aws_secret_access_key": secret},
+        {},
+        profile="jonnung-config",
+    )
+    assert_solved(check_profile(lab, "jonnung-config"))  # right 2: keys in the config file
+
+
+# -- 02 -------------------------------------------------------------------------------------------------
+def test_needed_action(lab, article):
+    user = lab.session(article.access_key_id, article.secret_access_key)
+    assert_refused(check_needed_action(lab, "s3:ListAllMyBuckets"), "aws s3 ls --profile jonnung")
+    with pytest.raises(ClientError):
+        user.client("s3").list_buckets()
+    with pytest.raises(ClientError):  # a later, unrelated denial must not change the answer
+        user.client("iam").list_users()
+    assert_refused(check_needed_action(lab, "s3:ListBuckets"), "API operation")  # wrong 1
+    assert_refused(check_needed_action(lab, "s3:*"), "wildcard")  # wrong 2: broader than asked
+    assert_refused(check_needed_action(lab, "iam:ListUsers"))  # wrong 3: the last denial, not aws s3 ls
+    assert_refused(check_needed_action(lab, "ListAllMyBuckets"), "service:Action")  # wrong 4
+    assert_refused(check_needed_action(lab, None), "service:Action")
+    assert_solved(check_needed_action(lab, "s3:ListAllMyBuckets"))  # right 1
+    assert_solved(check_needed_action(lab, " S3:listallmybuckets "))  # right 2: IAM ignores case
+
+
+# -- 03 -------------------------------------------------------------------------------------------------
+def test_trust_statement_wrong_answers(lab, article):
+    user = article.user_arn
+    for answer, why in (
+        ("nope", "statement"),
+        (statement({"Service": EC2}), "with no policy of its own"),
+        (statement({"AWS": "*", "Service": EC2}), "other AWS accounts"),
+        (statement("*"), "other AWS accounts"),
+        (statement({"AWS": ROOT, "Service": EC2}), "identity-based policy"),
+        (statement({"AWS": [user, MINJI], "Service": EC2}), "user/minji may assume the role too"),
+        (statement({"AWS": user, "Service": EC2}, action="sts:*"), "sts:AssumeRole"),
+        (statement({"AWS": user}), "EC2 is still trusted"),
+        ([statement({"AWS": user, "Service": EC2}), statement({"Service": EC2}, effect="Deny")], "EC2"),
+        (statement({"AWS": user, "Service": EC2}, effect="Deny"), "no policy of its own"),
+    ):
+        feedback = check_trust_statement(lab, answer, article)
+        assert_refused(feedback, why)
+
+
+def test_trust_statement_right_answers(lab, article):
+    user = article.user_arn
+    step4 = document(statement({"Service": EC2, "AWS": user}))
+    for answer in (
+        statement({"AWS": user, "Service": EC2}),
+        statement({"AWS": [user], "Service": [EC2]}, action=["sts:AssumeRole"]),
+        step4,  # the article's whole step-4 document
+        json.dumps(step4, indent=4),  # pasted as text
+        [statement({"Service": EC2}), statement({"AWS": user})],
+    ):
+        assert_solved(check_trust_statement(lab, answer, article))
+
+
+# -- 04 -------------------------------------------------------------------------------------------------
+def test_role_trusts(lab, article):
+    iam = lab.admin_session().client("iam")
+    role = article.role_name
+    assert_refused(check_role_trusts(lab, article, "minji"), "user minji exists")
+    iam.create_user(UserName="minji")
+    assert_refused(check_role_trusts(lab, article, "minji"), "minji may assume")
+    set_trust(lab, role, trust_policy(aws=MINJI, service=EC2))
+    assert_refused(check_role_trusts(lab, article, "minji"), "jonnung still")  # wrong 1: jonnung dropped
+    set_trust(lab, role, trust_policy(aws="*", service=EC2))
+    assert_refused(check_role_trusts(lab, article, "minji"), "other AWS accounts")  # wrong 2: everyone
+    iam.put_user_policy(UserName="minji", PolicyName="assume", PolicyDocument=json.dumps(ALLOW_ASSUME))
+    set_trust(lab, role, trust_policy(aws=[article.user_arn, ROOT], service=EC2))
+    assert_refused(check_role_trusts(lab, article, "minji"), "no other user")  # wrong 3: the account root
+    iam.delete_user_policy(UserName="minji", PolicyName="assume")
+    set_trust(
+        lab,
+        role,
+        document(
+            statement({"AWS": [article.user_arn, MINJI], "Service": EC2}),
+            statement({"Service": EC2}, effect="Deny"),
+        ),
+    )
+    assert_refused(check_role_trusts(lab, article, "minji"), "EC2 is still trusted")  # wrong 4: a Deny
+    set_trust(lab, role, trust_policy(aws=[article.user_arn, MINJI], service=EC2))
+    assert_solved(check_role_trusts(lab, article, "minji"))  # right 1
+    set_trust(
+        lab, role, document(statement({"AWS": article.user_arn, "Service": EC2}), statement({"AWS": MINJI}))
+    )
+    assert_solved(check_role_trusts(lab, article, "minji"))  # right 2: a statement per principal
+
+
+# -- 05 -------------------------------------------------------------------------------------------------
+def test_bucket_listing(lab, article):
+    s3_bucket = article.bucket
+    assert_refused(check_bucket_listing(lab, article), "assume-role")
+    set_trust(lab, article.role_name, trust_policy(aws=article.user_arn))
+    user = lab.session(article.access_key_id, article.secret_access_key)
+    with pytest.raises(ClientError):
+        user.client("s3").list_objects_v2(Bucket=s3_bucket)
+    assert_refused(check_bucket_listing(lab, article), "assume-role")  # wrong 1: no role session yet
+    sts = user.client("sts")
+    creds = sts.assume_role(RoleArn=article.role_arn, RoleSessionName="one")["Credentials"]
+    assert_refused(check_bucket_listing(lab, article), "--profile jonnung")  # wrong 2: listed as the user
+    session = lab.session(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+    session.client("s3").list_buckets()
+    assert_refused(check_bucket_listing(lab, article))  # wrong 3: listed buckets, not the bucket's objects
+    session.client("s3").list_objects_v2(Bucket=s3_bucket)
+    assert_solved(check_bucket_listing(lab, article))  # right 1
+
+
+def test_bucket_listing_with_another_session_name(lab, article):
+    set_trust(lab, article.role_name, trust_policy(aws=article.user_arn))
+    user = lab.session(article.access_key_id, article.secret_access_key)
+    creds = user.client("sts").assume_role(RoleArn=article.role_arn, RoleSessionName="cli-session")[
+        "Credentials"
+    ]
+    session = lab.session(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+    session.client("s3").list_objects_v2(Bucket=article.bucket, Prefix="")
+    assert_solved(check_bucket_listing(lab, article))  # right 2
+
+
+# -- 06 -------------------------------------------------------------------------------------------------
+def test_playground(lab, article):
     from iamlab.widgets import TrustToggle
 
     toggle = TrustToggle(lab, article)
-    assert "tick user/minji" in repr(check_playground(lab, article))
+    assert_refused(check_playground(lab, article), "minji may assume")
     toggle.set("user/minji", True)
-    assert check_playground(lab, article)
+    assert_solved(check_playground(lab, article))  # right 1: the toggle
     toggle.set("user/jonnung", True)
-    assert "untick user/jonnung" in repr(check_playground(lab, article))
+    assert_refused(check_playground(lab, article), "jonnung may not")  # wrong 1
+    toggle.set("user/jonnung", False)
+    toggle.set("account root", True)
+    assert_refused(check_playground(lab, article), "no other user")  # wrong 2: the account root
+    toggle.set("account root", False)
+    toggle.set("ec2.amazonaws.com", False)
+    assert_refused(check_playground(lab, article), "EC2 is still trusted")  # wrong 3
+    set_trust(lab, article.role_name, trust_policy(aws="*", service=EC2))
+    assert_refused(check_playground(lab, article), "other AWS accounts")  # wrong 4
+    set_trust(lab, article.role_name, document(statement({"Service": EC2}), statement({"AWS": [MINJI]})))
+    assert_solved(check_playground(lab, article))  # right 2: written by hand, a statement each
 
 
-def test_session_policy_check(lab, article):
-    assert "run the assume-role cell" in repr(check_session_policy(lab, None))
-    iam = lab.admin_session().client("iam")
-    iam.update_assume_role_policy(
-        RoleName=article.role_name, PolicyDocument=json.dumps(trust_policy(aws=article.user_arn))
-    )
+# -- 07 -------------------------------------------------------------------------------------------------
+def test_session_policy(lab, article):
+    assert_refused(check_session_policy(lab, None), "assume-role cell")
+    set_trust(lab, article.role_name, trust_policy(aws=article.user_arn))
     sts = lab.session(article.access_key_id, article.secret_access_key).client("sts")
 
     def creds(actions):
@@ -67,111 +291,50 @@ def test_session_policy_check(lab, article):
             "Credentials"
         ]
 
-    assert not check_session_policy(lab, creds("s3:List*"))
-    assert check_session_policy(lab, creds("s3:ListAllMyBuckets"))
+    assert_refused(check_session_policy(lab, creds("s3:List*")), "may not list objects")  # wrong 1
+    assert_refused(check_session_policy(lab, creds("s3:*")), "may not list objects")  # wrong 2
+    assert_refused(check_session_policy(lab, creds("s3:ListBucket")), "may list all buckets")  # wrong 3
+    assert_solved(check_session_policy(lab, creds("s3:ListAllMyBuckets")))  # right 1
+    assert_solved(
+        check_session_policy(lab, creds(["s3:ListAllMyBuckets", "s3:GetBucketLocation"]))
+    )  # right 2
 
 
-def test_instance_role_check(lab, article):
+# -- 08 -------------------------------------------------------------------------------------------------
+def test_instance_role(lab, article):
     iam = lab.admin_session().client("iam")
-    assert "exists" in repr(check_instance_role(lab, "p", article))
+    assert_refused(check_instance_role(lab, "p", article), "instance profile p exists")
     iam.create_role(RoleName="R", AssumeRolePolicyDocument=json.dumps(trust_policy(aws=article.user_arn)))
     iam.create_instance_profile(InstanceProfileName="p")
     iam.add_role_to_instance_profile(InstanceProfileName="p", RoleName="R")
-    feedback = check_instance_role(lab, "p", article)
-    assert not feedback and "ec2.amazonaws.com" in repr(feedback)
-    fixed = trust_policy(aws=article.user_arn, service="ec2.amazonaws.com")
-    iam.update_assume_role_policy(RoleName="R", PolicyDocument=json.dumps(fixed))
-    assert check_instance_role(lab, "p", article)
-
-
-def test_profile_check(lab, article):
-    import configparser
-
-    assert "--profile jonnung-seoul" in repr(check_profile(lab, "jonnung-seoul"))
-    env = lab.env()
-    for path, section, values in (
-        (env["AWS_CONFIG_FILE"], "profile jonnung-seoul", {"region": "us-east-1"}),
-        (env["AWS_SHARED_CREDENTIALS_FILE"], "jonnung-seoul", {"aws_access_key_id": article.access_key_id}),
-    ):
-        parser = configparser.ConfigParser()
-        parser.read(path)
-        parser[section] = values
-        with open(path, "w") as f:
-            parser.write(f)
-    feedback = check_profile(lab, "jonnung-seoul", region="ap-northeast-2")
-    assert (
-        not feedback
-        and "set region ap-northeast-2" in repr(feedback)
-        and "aws_secret_access_key" in repr(feedback)
+    assert_refused(check_instance_role(lab, "p", article), "EC2 can assume R")  # wrong 1: no EC2
+    set_trust(lab, "R", trust_policy(service=EC2))
+    assert_refused(check_instance_role(lab, "p", article), "jonnung may still")  # wrong 2: jonnung dropped
+    set_trust(lab, "R", trust_policy(aws=[article.user_arn, "*"], service=EC2))
+    assert_refused(check_instance_role(lab, "p", article), "other AWS accounts")  # wrong 3: everyone
+    set_trust(
+        lab,
+        "R",
+        document(
+            statement({"AWS": article.user_arn, "Service": EC2}), statement({"Service": EC2}, effect="Deny")
+        ),
     )
-    parser = configparser.ConfigParser()
-    parser.read(env["AWS_CONFIG_FILE"])
-    parser["profile jonnung-seoul"]["region"] = "ap-northeast-2"
-    parser["profile jonnung-seoul"]["aws_secret_access_key"] = "wrong"
-    with open(env["AWS_CONFIG_FILE"], "w") as f:
-        parser.write(f)
-    assert "typo" in repr(check_profile(lab, "jonnung-seoul"))
-    parser["profile jonnung-seoul"]["aws_secret_access_key"] = article.secret_access_key
-    with open(env["AWS_CONFIG_FILE"], "w") as f:
-        parser.write(f)
-    assert check_profile(lab, "jonnung-seoul"), repr(check_profile(lab, "jonnung-seoul"))
+    assert_refused(check_instance_role(lab, "p", article), "EC2 can assume R")  # wrong 4: a Deny for EC2
+    set_trust(lab, "R", trust_policy(aws=article.user_arn, service=EC2))
+    assert_solved(check_instance_role(lab, "p", article))  # right 1
+    set_trust(lab, "R", document(statement({"Service": [EC2]}), statement({"AWS": [article.user_arn]})))
+    assert_solved(check_instance_role(lab, "p", article))  # right 2
 
 
-def test_needed_action_check(lab, article):
-    assert "run the cell" in repr(check_needed_action(lab, "s3:ListAllMyBuckets"))
-    s3 = lab.session(article.access_key_id, article.secret_access_key).client("s3")
-    with pytest.raises(ClientError):
-        s3.list_buckets()
-    assert "service:Action" in repr(check_needed_action(lab, "ListAllMyBuckets"))
-    assert "service:Action" in repr(check_needed_action(lab, None))
-    assert "API operation" in repr(check_needed_action(lab, "s3:ListBuckets"))
-    assert check_needed_action(lab, " s3:listallmybuckets ")
+# -- in Korean --------------------------------------------------------------------------------------------
+def test_feedback_speaks_korean(lab, article):
+    import iamlab
 
-
-def test_trust_statement_check(lab, article):
-    assert not check_trust_statement(lab, "nope", article)
-    statement = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    assert article.user_arn in repr(check_trust_statement(lab, statement, article))
-    statement["Principal"]["AWS"] = "arn:aws:iam::123456789012:root"
-    assert "identity policy" in repr(check_trust_statement(lab, statement, article))
-    statement["Principal"] = "*"
-    assert "everyone" in repr(check_trust_statement(lab, statement, article))
-    statement["Principal"] = {"AWS": [article.user_arn]}
-    assert "keep" in repr(check_trust_statement(lab, statement, article))
-    statement["Principal"]["Service"] = "ec2.amazonaws.com"
-    statement["Action"] = ["sts:*"]
-    assert check_trust_statement(lab, statement, article), repr(
-        check_trust_statement(lab, statement, article)
-    )
-
-
-def test_role_trusts_check(lab, article):
-    assert "create-user" in repr(check_role_trusts(lab, article, "minji"))
-    iam = lab.admin_session().client("iam")
-    iam.create_user(UserName="minji")
-    minji = "arn:aws:iam::123456789012:user/minji"
-    feedback = check_role_trusts(lab, article, "minji")
-    assert not feedback and 'make "AWS" a list' in repr(feedback)
-    only_minji = trust_policy(aws=minji, service="ec2.amazonaws.com")
-    iam.update_assume_role_policy(RoleName=article.role_name, PolicyDocument=json.dumps(only_minji))
-    assert "replaces the old one" in repr(check_role_trusts(lab, article, "minji"))
-    both = trust_policy(aws=[article.user_arn, minji], service="ec2.amazonaws.com")
-    iam.update_assume_role_policy(RoleName=article.role_name, PolicyDocument=json.dumps(both))
-    assert check_role_trusts(lab, article, "minji"), repr(check_role_trusts(lab, article, "minji"))
-
-
-def test_bucket_listing_check(lab, article):
-    assert "assume-role" in repr(check_bucket_listing(lab, article))
-    iam = lab.admin_session().client("iam")
-    iam.update_assume_role_policy(
-        RoleName=article.role_name, PolicyDocument=json.dumps(trust_policy(aws=article.user_arn))
-    )
-    user = lab.session(article.access_key_id, article.secret_access_key)
-    with pytest.raises(ClientError):
-        user.client("s3").list_objects_v2(Bucket=article.bucket)
-    creds = user.client("sts").assume_role(RoleArn=article.role_arn, RoleSessionName="ex")["Credentials"]
-    feedback = check_bucket_listing(lab, article)
-    assert not feedback and "--profile jonnung" in repr(feedback)
-    session = lab.session(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
-    session.client("s3").list_objects_v2(Bucket=article.bucket)
-    assert check_bucket_listing(lab, article), repr(check_bucket_listing(lab, article))
+    iamlab.set_language("ko")
+    try:
+        feedback = check_trust_statement(lab, statement({"AWS": "*", "Service": EC2}), article)
+        text = repr(feedback)
+        assert "연습 문제" in text and "힌트" in text and "아직입니다" in text
+        assert "정답" in repr(feedback.show_solution())
+    finally:
+        iamlab.set_language("en")

@@ -71,12 +71,14 @@ def as_html(decision) -> str:
         for m in decision.statements
     )
     path = " → ".join(f"<b>{e(_(s.name))}</b>: {e(_(s.outcome))}" for s in decision.path)
+    why, path_label = _("Why:"), _("Path:")
     fix = decision.fix
     fix_html = ""
     if fix is not None:
         body = e(json.dumps(fix.statement, indent=2))
         code = f"<pre style='margin:4px 0;background:#f6f8fa;padding:6px'>{body}</pre>"
-        fix_html = f"<div><b>{e(_('Fix:'))}</b> {e(fix.text)}{code if fix.statement else ''}</div>"
+        label = _("Fix:")
+        fix_html = f"<div><b>{e(label)}</b> {e(fix.text)}{code if fix.statement else ''}</div>"
     message = (
         "<div class='iamlab-aws-message' style='font-family:monospace;font-size:12px'>"
         f"{e(decision.message)}</div>"
@@ -95,8 +97,8 @@ def as_html(decision) -> str:
             resource=f"<code>{e(r.resource)}</code>",
         )
         + "</div>"
-        f"<div><b>{e(_('Why:'))}</b> {e(_(decision.explanation))}</div>{message}"
-        f"<div><b>{e(_('Path:'))}</b> {path}</div>"
+        f"<div><b>{e(why)}</b> {e(_(decision.explanation))}</div>{message}"
+        f"<div><b>{e(path_label)}</b> {path}</div>"
         "<details><summary>"
         + e(_("Statements ({count})").format(count=len(decision.statements)))
         + f"</summary><ul>{rows}</ul></details>"

@@ -123,7 +123,7 @@ class PolicyEditor(widgets.VBox):
         messages = validation_messages(self.text.value, "identity")
         if not messages:
             self.errors.value = (
-                f"<span style='color:#1a7f37'>{html.escape(_('IAM would accept this policy.'))}</span>"
+                "<span style='color:#1a7f37'>" + html.escape(_("IAM would accept this policy.")) + "</span>"
             )
         else:
             items = "".join(

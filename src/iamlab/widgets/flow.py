@@ -171,11 +171,12 @@ def flow_svg(decision=None) -> str:
         )
     height = y + box_h + 4
     caption = "" if decision is None else html.escape(summary(decision))
+    title = _("AWS policy evaluation flow")
     return (
         "<svg class='iamlab-flow-svg' xmlns='http://www.w3.org/2000/svg' "
         f"width='{width}' height='{height + 18}' "
         f"viewBox='0 0 {width} {height + 18}' font-family='sans-serif' role='img' "
-        f"aria-label='{html.escape(_('AWS policy evaluation flow'))}'>"
+        f"aria-label='{html.escape(title)}'>"
         "<defs><marker id='iamlab-arrow' markerWidth='8' markerHeight='8' refX='6' refY='4' orient='auto'>"
         "<path d='M0,0 L8,4 L0,8 z' fill='#8c959f'/></marker></defs>"
         + "".join(parts)

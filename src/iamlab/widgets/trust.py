@@ -204,6 +204,7 @@ def success_html(answer, buckets) -> str:
     def code(text: str) -> str:
         return f"<code>{html.escape(text)}</code>"
 
+    succeeded = _("AssumeRole succeeded.")
     you_are = _("You are now {arn}").format(arn=code(answer["AssumedRoleUser"]["Arn"]))
     key = _("Temporary access key {key}, expires {time}").format(
         key=code(creds["AccessKeyId"]), time=html.escape(expiration)
@@ -213,7 +214,7 @@ def success_html(answer, buckets) -> str:
     )
     return (
         "<div class='iamlab-success' style='border-left:4px solid #1a7f37;padding-left:8px'>"
-        f"<b style='color:#1a7f37'>{html.escape(_('AssumeRole succeeded.'))}</b> "
+        f"<b style='color:#1a7f37'>{html.escape(succeeded)}</b> "
         f"{you_are}<br>{key}<br>{listed}</div>"
     )
 

@@ -35,7 +35,7 @@ def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
     if statement.principal is None and not in_resource:
         principal = None
     else:
-        principal = grant or "not matched"
+        principal = grant or N_("not matched")
     resource_ok = statement.resource_matches(view.resource, view.tokens, in_resource, context)
     checks = []
     for condition in statement.conditions:

@@ -1,0 +1,190 @@
+"""With `iamlab.set_language("ko")`, nothing iamlab writes reads as an English sentence.
+
+Walks what a learner actually sees: every widget's descriptions, labels, options, tooltips and
+HTML values (after the clicks a lesson makes), and the text and HTML reprs of explanations,
+flow views, the journal, exercise feedback and the lab's notices. AWS's own messages, commands,
+ARNs, JSON and code identifiers may stay English; any other run of three English words fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import json
+import re
+
+import pytest
+
+import iamlab
+from iamlab.lab.article import trust_policy
+
+EC2 = "ec2.amazonaws.com"
+
+AWS_MESSAGE_ELEMENT = re.compile(
+    r"<(code|pre)\b[^>]*>.*?</\1>|<(\w+)[^>]*class='[^']*iamlab-aws-message[^']*'[^>]*>.*?</\2>", re.S
+)
+AWS_MESSAGE_TEXT = re.compile(  # AWS's messages as the CLI, boto and IAM print them; CLI commands
+    r"!?\baws [a-z0-9-]+ [a-z0-9-]+.*|An error occurred \(\w+\).*|User: \S+ is not authorized.*"
+    r"|EC2 cannot assume the role.*"
+    r"|(ERROR|WARNING|SUGGESTION|SECURITY_WARNING): .*"
+)
+CODE_TOKEN = re.compile(
+    r"\"[^\"]*\"|'[^']*'|`[^`]*`|\S*[:/._=@$*{}()\[\]<>\\-]\S*|\b[a-z]+[A-Z]\w*\b|\b\d\S*"
+)
+ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b")
+
+
+def english_sentences(text: str) -> list[str]:
+    """Runs of 3+ English words left after removing AWS's messages, code, ARNs and JSON."""
+    text = AWS_MESSAGE_ELEMENT.sub(" ", text)
+    text = re.sub(r"<title>(.*?)</title>", r" \1 ", text, flags=re.S)  # tooltips are read too
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    found = []
+    for line in text.splitlines():
+        line = AWS_MESSAGE_TEXT.sub(" ", line)
+        line = CODE_TOKEN.sub(" ", line)
+        found += ENGLISH_RUN.findall(line)
+    return found
+
+
+def widget_texts(widget) -> list[str]:
+    """Every string a learner reads on `widget` and its children (not the policy text they type)."""
+    import ipywidgets as widgets
+
+    texts = [repr(widget)]
+    for name in ("description", "tooltip", "placeholder"):
+        value = getattr(widget, name, None)
+        if isinstance(value, str):
+            texts.append(value)
+    if isinstance(widget, widgets.HTML):
+        texts.append(widget.value)
+    texts += [str(label) for label in getattr(widget, "_options_labels", ())]
+    for child in getattr(widget, "children", ()):
+        texts += widget_texts(child)
+    return texts
+
+
+@pytest.fixture
+def korean():
+    iamlab.set_language("ko")
+    yield
+    iamlab.set_language("en")
+
+
+def assert_korean(texts):
+    bad = {s for text in texts for s in english_sentences(text)}
+    assert not bad, f"English sentences in Korean output: {sorted(bad)}"
+
+
+def test_the_detector_finds_english_and_spares_aws_and_code():
+    assert english_sentences("Tick at least one principal") == ["Tick at least one principal"]
+    assert english_sentences("<b>Press the button to call STS</b>")
+    assert not english_sentences(
+        "AWS 메시지: User: arn:aws:iam::1:user/jonnung is not authorized to perform: sts:AssumeRole on it"
+    )
+    assert not english_sentences("<code class='iamlab-aws-message'>AccessDenied: not allowed at all</code>")
+    assert not english_sentences(
+        '정답: {"Effect": "Allow", "Action": "sts:AssumeRole"} !aws s3 ls s3://bucket'
+    )
+
+
+def playground_texts(lab, article) -> list[str]:
+    """Everything the playground shows through a lesson's clicks, and every explanation of them."""
+    from iamlab.widgets import FlowView, Playground, explain
+
+    playground = Playground(lab, article)
+    toggle, editor, matrix = playground.toggle, playground.editor, playground.matrix
+    toggle.assume()  # denied: AWS's message, the explanation and the fix
+    texts = widget_texts(playground)
+    toggle.set("user/jonnung", True)  # auto-retry: success
+    toggle.set("account root", True)
+    texts += widget_texts(playground)
+    for label in ("user/jonnung", "account root", "ec2.amazonaws.com", "user/minji"):
+        toggle.set(label, False)  # the last untick is refused by IAM (a trust policy needs a principal)
+    texts += widget_texts(playground)
+    editor.value = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Nope"}]}'
+    editor.apply()
+    texts += widget_texts(playground)
+    editor.value = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}],
+    }
+    editor.apply()
+    editor.remove()
+    for option in matrix.picker.options:
+        matrix.picker.value = option[1]
+        texts += widget_texts(playground.why)
+    texts += widget_texts(playground)
+    for entry in lab.journal.entries():
+        if entry.decision is not None:
+            for shown in (explain(entry.decision), FlowView(entry.decision), entry.decision):
+                texts += [
+                    repr(shown) if not hasattr(shown, "to_text") else shown.to_text(),
+                    shown._repr_html_(),
+                ]
+    table = lab.journal.table()
+    texts += [repr(table), table._repr_html_(), repr(article)]
+    return texts
+
+
+def test_every_widget_speaks_korean(korean, lab, article):
+    texts = playground_texts(lab, article)
+    assert any("역할 수임" in t for t in texts) and any("암시적 거부" in t for t in texts)
+    assert_korean(texts)
+
+
+def test_the_same_walk_in_english_finds_english(lab, article):
+    """The walk reaches the widgets' words: in English it finds plenty of sentences."""
+    found = " | ".join(s for text in playground_texts(lab, article) for s in english_sentences(text))
+    for phrase in (
+        "Principals trusted by role",
+        "Does any applicable policy",
+        "Inline policy",
+        "denied because",
+    ):
+        assert phrase in found
+
+
+def test_exercise_feedback_and_notices_speak_korean(korean, lab, article):
+    from iamlab import exercises, lessons
+
+    iam = lab.admin_session().client("iam")
+    iam.create_user(UserName="minji")
+    iam.update_assume_role_policy(
+        RoleName=article.role_name, PolicyDocument=json.dumps(trust_policy(aws="*", service=EC2))
+    )
+    feedbacks = [
+        exercises.check_group_member(lab, "minji"),
+        exercises.check_profile(lab),
+        exercises.check_needed_action(lab, "s3:ListBuckets"),
+        exercises.check_trust_statement(
+            lab, {"Effect": "Allow", "Principal": "*", "Action": "sts:*"}, article
+        ),
+        exercises.check_trust_statement(lab, "nope", article),
+        exercises.check_role_trusts(lab, article, "minji"),
+        exercises.check_bucket_listing(lab, article),
+        exercises.check_playground(lab, article),
+        exercises.check_session_policy(lab, None),
+        exercises.check_instance_role(lab, "none", article),
+    ]
+    texts = []
+    for feedback in feedbacks:
+        texts += [repr(feedback), feedback._repr_html_()]
+        texts += [repr(feedback.show_solution()), feedback.show_solution()._repr_html_()]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        lessons.session_credentials(
+            "An error occurred (AccessDenied) when calling the AssumeRole operation: "
+            "User: x is not authorized to perform: sts:AssumeRole"
+        )
+        lessons.finish(lab)
+    texts.append(out.getvalue())
+    assert "레슨이 끝났습니다" in out.getvalue()
+    lab.close()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        lessons.finish(lab)
+    texts += [out.getvalue(), repr(exercises.check_playground(lab, article))]
+    assert "닫혔습니다" in out.getvalue()
+    assert_korean(texts)

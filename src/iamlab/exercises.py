@@ -7,7 +7,8 @@ engine is asked about principals, actions and resources the exercise did not ask
 
 The checks never raise: an exercise checked too early gets a sentence saying what is missing.
 Hints guide without giving the fix; the solution is shown only on request
-(`feedback.show_solution()`), so a stored notebook never contains an answer.
+(`show_solution()` for the last exercise checked, or `feedback.show_solution()`), so a
+stored notebook never contains an answer.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ class Feedback:
     def _reveal_note(self) -> str:
         if self.solved or not self.solution:
             return ""
-        return _("Stuck? Run feedback.show_solution() in a new cell to see a solution.")
+        return _("Stuck? Run show_solution() in a new cell to see a solution.")
 
     def __repr__(self) -> str:
         lines = [_("Exercise: {title}").format(title=self.title)]
@@ -127,6 +128,18 @@ class Feedback:
         )
 
 
+_last: list[Feedback] = []  # the feedback of the exercise checked last, for show_solution()
+
+
+def show_solution(feedback: Feedback | None = None) -> Solution:
+    """The solution of `feedback`, or of the exercise checked last (run it in its own cell)."""
+    if feedback is None:
+        if not _last:
+            return Solution(_("Check an exercise first: its solution is shown here."))
+        feedback = _last[-1]
+    return feedback.show_solution()
+
+
 def _open_lab_only(check):
     """A check on a closed lab says so (with the fix), instead of blaming the learner's answer."""
 
@@ -135,8 +148,10 @@ def _open_lab_only(check):
         if getattr(lab, "closed", False):
             fb = Feedback(_("the lab is open"))
             fb.add(False, closed_notice())
-            return fb
-        return check(lab, *args, **kwargs)
+        else:
+            fb = check(lab, *args, **kwargs)
+        _last[:] = [fb]
+        return fb
 
     return checked
 

@@ -23,6 +23,7 @@ from iamlab.exercises import (
     check_role_trusts,
     check_session_policy,
     check_trust_statement,
+    show_solution,
 )
 from iamlab.lab.article import trust_policy
 
@@ -69,6 +70,9 @@ def test_feedback_never_shows_the_solution_until_asked(lab, article):
     assert "show_solution()" in repr(feedback)
     shown = feedback.show_solution()
     assert solution.strip('"') in repr(shown) and solution.strip('"') in shown._repr_html_()
+    assert repr(show_solution()) == repr(shown)  # the exercise checked last
+    check_needed_action(lab, "s3:ListAllMyBuckets")
+    assert "s3:ListAllMyBuckets" in repr(show_solution())
 
 
 def test_checks_on_a_closed_lab_blame_the_lab_not_the_answer(article):

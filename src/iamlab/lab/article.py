@@ -61,7 +61,7 @@ class ArticleSetup:
 def setup(lab, step: int = 1) -> ArticleSetup:
     """The state just before the article's `step` (1-5): each lesson can start at its own step."""
     if not 1 <= step <= 5:
-        raise ValueError(f"the article has steps 1 to 5, not {step}")
+        raise ValueError(_("the article has steps 1 to 5, not {step}").format(step=step))
     article = _starting_point(lab)
     if step >= 2:
         _configure_profile(lab, article)

@@ -216,20 +216,6 @@ def _broader_trust(lab, document, role_arn: str, intended: set[str]) -> list[tup
     account = role_arn.split(":")[4]
     someone_else = f"arn:aws:iam::{account}:user/iamlab-someone-else"
     found = []
-    extra = sorted(
-        arn
-        for arn in (_named_arns(document) | _lab_users(lab)) - intended
-        if _trusts(document, arn, role_arn, identity=[ALLOW_ASSUME_ANY_ROLE])
-    )
-    if extra:
-        found.append(
-            (
-                _("it trusts only the principals the exercise names"),
-                _("{principals} may assume the role too, which the exercise does not ask for").format(
-                    principals=", ".join(extra)
-                ),
-            )
-        )
     if _trusts(document, OUTSIDER, role_arn, identity=[ALLOW_ASSUME_ANY_ROLE]):
         found.append(
             (
@@ -237,16 +223,31 @@ def _broader_trust(lab, document, role_arn: str, intended: set[str]) -> list[tup
                 _('a Principal of "*" (or "AWS": "*") trusts everyone in every AWS account: name the user'),
             )
         )
-    elif _trusts(document, someone_else, role_arn, identity=[ALLOW_ASSUME_ANY_ROLE]):
-        found.append(
-            (
-                _("it trusts no other user of the account"),
-                _(
-                    "trusting the account root lets every user whose own policy allows sts:AssumeRole "
-                    "assume the role: name the user instead"
-                ),
+    else:
+        if _trusts(document, someone_else, role_arn, identity=[ALLOW_ASSUME_ANY_ROLE]):
+            found.append(
+                (
+                    _("it trusts no other user of the account"),
+                    _(
+                        "trusting the account root lets every user whose own policy allows sts:AssumeRole "
+                        "assume the role: name the user instead"
+                    ),
+                )
             )
+        extra = sorted(
+            arn
+            for arn in (_named_arns(document) | _lab_users(lab)) - intended
+            if _trusts(document, arn, role_arn)  # named directly: trusted with no policy of its own
         )
+        if extra:
+            found.append(
+                (
+                    _("it trusts only the principals the exercise names"),
+                    _("{principals} may assume the role too, which the exercise does not ask for").format(
+                        principals=", ".join(extra)
+                    ),
+                )
+            )
     if _trusts(document, OTHER_SERVICE, role_arn):
         found.append((_("it trusts no AWS service besides EC2"), _("name only the EC2 service")))
     if any(_trusts(document, who, role_arn, action=a) for who in intended for a in OTHER_TRUST_ACTIONS):

@@ -7,8 +7,8 @@ engine is asked about principals, actions and resources the exercise did not ask
 
 The checks never raise: an exercise checked too early gets a sentence saying what is missing.
 Hints guide without giving the fix; the solution is shown only on request
-(`show_solution()` for the last exercise checked, or `feedback.show_solution()`), so a
-stored notebook never contains an answer.
+(`show_solution()`: a button that reveals the last checked exercise's solution when pressed),
+so a stored notebook never contains an answer.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class Feedback:
     def _reveal_note(self) -> str:
         if self.solved or not self.solution:
             return ""
-        return _("Stuck? Run show_solution() in a new cell to see a solution.")
+        return _("Stuck? Run show_solution() in a new cell and press its button to see a solution.")
 
     def __repr__(self) -> str:
         lines = [_("Exercise: {title}").format(title=self.title)]
@@ -131,13 +131,16 @@ class Feedback:
 _last: list[Feedback] = []  # the feedback of the exercise checked last, for show_solution()
 
 
-def show_solution(feedback: Feedback | None = None) -> Solution:
-    """The solution of `feedback`, or of the exercise checked last (run it in its own cell)."""
-    if feedback is None:
-        if not _last:
-            return Solution(_("Check an exercise first: its solution is shown here."))
-        feedback = _last[-1]
-    return feedback.show_solution()
+def show_solution(feedback: Feedback | None = None):
+    """A “Show solution” button for `feedback`, or for the exercise checked last.
+
+    The answer appears only when the button is pressed, so a saved notebook never holds it.
+    """
+    from iamlab.widgets.solution import SolutionButton
+
+    if feedback is None and not _last:
+        return Solution(_("Check an exercise first: its solution is shown here."))
+    return SolutionButton((feedback or _last[-1]).show_solution().text)
 
 
 def _open_lab_only(check):

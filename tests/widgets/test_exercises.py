@@ -70,9 +70,16 @@ def test_feedback_never_shows_the_solution_until_asked(lab, article):
     assert "show_solution()" in repr(feedback)
     shown = feedback.show_solution()
     assert solution.strip('"') in repr(shown) and solution.strip('"') in shown._repr_html_()
-    assert repr(show_solution()) == repr(shown)  # the exercise checked last
+    button = show_solution()  # the exercise checked last, behind a button
+    assert not button.shown and article.user_arn not in repr(button) + button.answer.value
+    button.button.click()
+    assert button.shown and article.user_arn in button.answer.value
+    button.button.click()
+    assert not button.shown
     check_needed_action(lab, "s3:ListAllMyBuckets")
-    assert "s3:ListAllMyBuckets" in repr(show_solution())
+    button = show_solution()
+    button.button.click()
+    assert "s3:ListAllMyBuckets" in button.answer.value
 
 
 def test_checks_on_a_closed_lab_blame_the_lab_not_the_answer(article):

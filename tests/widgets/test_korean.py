@@ -172,6 +172,11 @@ def test_exercise_feedback_and_notices_speak_korean(korean, lab, article):
     for feedback in feedbacks:
         texts += [repr(feedback), feedback._repr_html_()]
         texts += [repr(feedback.show_solution()), feedback.show_solution()._repr_html_()]
+        button = exercises.show_solution(feedback)
+        texts += widget_texts(button)
+        button.button.click()
+        texts += widget_texts(button)
+        assert "정답 숨기기" in button.button.description
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         lessons.session_credentials(

@@ -6,6 +6,7 @@
 - `FlowDiagram`   AWS's evaluation flow with the last decision's path highlighted
 - `WhyPanel`      the diagram plus the explanation in words
 - `Playground`    all of them, wired together (lesson 06)
+- `SolutionButton` an exercise's solution, revealed only when pressed
 """
 
 from iamlab.widgets.editor import PolicyEditor, validation_messages
@@ -13,6 +14,7 @@ from iamlab.widgets.explain import Explanation, explain
 from iamlab.widgets.flow import FlowDiagram, FlowView, flow_svg
 from iamlab.widgets.matrix import AccessMatrix, Column
 from iamlab.widgets.playground import Playground
+from iamlab.widgets.solution import SolutionButton
 from iamlab.widgets.trust import TrustToggle, trust_document
 from iamlab.widgets.why import WhyPanel
 
@@ -24,6 +26,7 @@ __all__ = [
     "FlowView",
     "Playground",
     "PolicyEditor",
+    "SolutionButton",
     "TrustToggle",
     "WhyPanel",
     "explain",

@@ -12,13 +12,11 @@ import string
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract_from_dir  # Babel: a dev dependency (pyproject's `dev` extra)
+from babel.messages.pofile import read_po
 
-babel = pytest.importorskip("babel")  # a dev dependency (pyproject's `dev` extra)
-from babel.messages.extract import extract_from_dir  # noqa: E402
-from babel.messages.pofile import read_po  # noqa: E402
-
-import iamlab  # noqa: E402
-from iamlab import i18n  # noqa: E402
+import iamlab
+from iamlab import i18n
 
 SOURCE = Path(i18n.__file__).parent
 PO = SOURCE / "locale" / "ko" / "LC_MESSAGES" / "iamlab.po"

@@ -67,3 +67,14 @@ def test_the_toggle_names_the_real_cause_of_a_refusal(lab, article):
     assert "tick one" in toggle.status.value  # now the learner's own untick is the cause
     trust = lab.admin_session().client("iam").get_role(RoleName=article.role_name)["Role"]
     assert json.dumps(trust["AssumeRolePolicyDocument"])  # the role kept a trust policy
+
+
+def test_the_matrix_names_a_missing_principal_instead_of_denying_it(lab, article):
+    ghost = ("user/ghost", "arn:aws:iam::123456789012:user/ghost")
+    matrix = AccessMatrix(lab, [ghost], article_columns(article))
+    assert "no such principal" in repr(matrix) and "deny" not in repr(matrix).split("\n", 1)[1]
+    assert "iamlab-cell-missing" in matrix.table.value and "iamlab-cell-deny" not in matrix.table.value
+    assert not matrix.allowed("user/ghost", "s3:ListBucket")
+    lab.admin_session().client("iam").create_user(UserName="ghost")
+    matrix.refresh()
+    assert "iamlab-cell-deny" in matrix.table.value and "no such principal" not in repr(matrix)

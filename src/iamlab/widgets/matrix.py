@@ -82,25 +82,35 @@ class AccessMatrix(widgets.VBox):
             self.table.value = closed_html()
             return
         self.decisions = {
-            (p, c.label): self.lab.check(arn, c.action, c.resource)
-            for p, arn in self.principals
-            for c in self.columns
+            (p, c.label): self._check(arn, c) for p, arn in self.principals for c in self.columns
         }
         self.table.value = self.to_html()
         self._pick()
+
+    def _check(self, arn: str, column: Column):
+        """The engine's Decision, or None when the principal does not exist (yet) in the lab."""
+        try:
+            return self.lab.check(arn, column.action, column.resource)
+        except Exception:  # IAM has no such user or role: not a denial, and not the learner's fault
+            return None
+
+    def _mark(self, principal: str, column: str) -> tuple[str, str]:
+        """(css kind, the word shown): allow, deny, or missing (no such principal)."""
+        decision = self.decisions[(principal, column)]
+        if decision is None:
+            return "missing", _("no such principal")
+        return ("allow", _("allow")) if is_allowed(decision) else ("deny", _("deny"))
 
     def _pick(self) -> None:
         if self.picker.value is not None:
             self.decision = self.decisions.get(self.picker.value)
 
     def allowed(self, principal: str, column: str) -> bool:
-        return is_allowed(self.decisions[(principal, column)])
+        decision = self.decisions[(principal, column)]
+        return decision is not None and is_allowed(decision)
 
     def rows(self) -> list[tuple[str, ...]]:
-        return [
-            (p, *(_("allow") if self.allowed(p, c.label) else _("deny") for c in self.columns))
-            for p, _arn in self.principals
-        ]
+        return [(p, *(self._mark(p, c.label)[1] for c in self.columns)) for p, _arn in self.principals]
 
     def to_html(self) -> str:
         head = "".join(f"<th style='padding:2px 8px'>{html.escape(c.label)}</th>" for c in self.columns)
@@ -109,13 +119,20 @@ class AccessMatrix(widgets.VBox):
             cells = []
             for c in self.columns:
                 d = self.decisions[(p, c.label)]
-                ok = is_allowed(d)
-                mark, color = ("✔ " + _("allow"), "#1a7f37") if ok else ("✖ " + _("deny"), "#cf222e")
+                kind, word = self._mark(p, c.label)
+                sign, color = {
+                    "allow": ("✔", "#1a7f37"),
+                    "deny": ("✖", "#cf222e"),
+                    "missing": ("—", "#57606a"),
+                }[kind]
+                title = (
+                    summary(d) if d is not None else _("{principal} does not exist (yet)").format(principal=p)
+                )
                 cells.append(
-                    f"<td class='iamlab-cell iamlab-cell-{'allow' if ok else 'deny'}' "
-                    f"data-result='{result_of(d)}' title='{html.escape(summary(d))}' "
+                    f"<td class='iamlab-cell iamlab-cell-{kind}' "
+                    f"data-result='{result_of(d) if d is not None else ''}' title='{html.escape(title)}' "
                     f"style='color:{color};padding:2px 8px;text-align:center'>"
-                    f"{mark}</td>"
+                    f"{sign} {html.escape(word)}</td>"
                 )
             body.append(
                 f"<tr><th style='text-align:left;padding:2px 8px'>{html.escape(p)}</th>{''.join(cells)}</tr>"

@@ -53,3 +53,14 @@ def test_rerun_each_cell_then_run_all_again_in_the_same_kernel(name):
         for i in [*code, *close]:  # Run All again, then lab.close() (if any) a second time
             runner.execute_cell(nb.cells[i], i)
         assert errors(nb) == [], f"{name}: {errors(nb)}"
+
+
+WIDGETS = ("Playground(", "TrustToggle(", "PolicyEditor(", "AccessMatrix(", "WhyPanel(", "FlowDiagram(")
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_a_lesson_with_live_widgets_never_closes_its_lab(name):
+    """Run All runs every cell: a `lab.close()` cell would leave the widgets above it with a closed lab."""
+    sources = [c.source for c in nbformat.read(NOTEBOOKS / name, as_version=4).cells if c.cell_type == "code"]
+    if any(widget in source for source in sources for widget in WIDGETS):
+        assert not any(CLOSE in source for source in sources), f"{name} shows widgets, then closes its lab"

@@ -53,10 +53,18 @@ def test_make_lab_opens_korean_unless_asked_for_english(given, lang):
     assert f"jupyter-config/{lang}" in out and f"default_url=/lab/tree/{lang}" in out, out
 
 
-def test_the_binder_start_script_chooses_korean_and_keeps_the_rest_of_the_path():
-    env = {**os.environ, "REPO_DIR": str(ROOT), "JUPYTER_CONFIG_PATH": "/somewhere/else"}
+@pytest.mark.parametrize("given, lang", [({}, "ko"), ({"LAB_LANG": "en"}, "en")])
+def test_the_binder_start_script_chooses_korean_unless_told_and_keeps_the_rest_of_the_path(given, lang):
+    env = {k: v for k, v in os.environ.items() if k != "LAB_LANG"}
+    env.update(given, REPO_DIR=str(ROOT), JUPYTER_CONFIG_PATH="/somewhere/else")
     out = subprocess.run(
         ["bash", str(ROOT / "start"), "printenv", "JUPYTER_CONFIG_PATH"],
         env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
-    assert out.stdout.strip() == f"{ROOT / 'jupyter-config' / 'ko'}:/somewhere/else"
+    assert out.stdout.strip() == f"{ROOT / 'jupyter-config' / lang}:/somewhere/else"
+
+
+def test_the_binder_start_script_refuses_an_unknown_language():
+    env = {**os.environ, "REPO_DIR": str(ROOT), "LAB_LANG": "fr"}
+    out = subprocess.run(["bash", str(ROOT / "start"), "true"], env=env, capture_output=True, text=True)
+    assert out.returncode == 2 and "LAB_LANG must be ko or en" in out.stderr

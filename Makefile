@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # JupyterLab's own language (menus, dialogs) and the lessons' folder: ko (the article's) or en.
-# jupyter-config/<lang>/labconfig sets only the default: a learner's choice in Settings > Language wins.
+# jupyter-config/<lang> sets only the default: a learner's choice in Settings > Language wins.
 LAB_LANG ?= ko
 
 .PHONY: lab test lint clean

@@ -1,7 +1,8 @@
 """Lesson 06 in a real browser: JupyterLab on 127.0.0.1, driven by Playwright and Debian's Chromium.
 
-In both languages, JupyterLab starts as `make lab` starts it (jupyter-config/<lang>: Korean menus
-from the ko-KR language pack for Korean learners, English for English ones). The test opens
+In both languages, JupyterLab starts as the Binder image starts it (jupyter-config/ko: Korean menus
+from the ko-KR language pack by default) and the page arrives through the Binder link of its
+language (/iamlab/language/<lang>/...: English menus for English learners). The test opens
 lesson 06, runs all its cells (the lesson has no `lab.close()` cell, so Run All leaves the widgets
 working), ticks user/jonnung -> AssumeRole succeeds, unticks -> AccessDenied. In Korean it checks
 that Korean is on the page: the menus, the lesson's prose and the widgets' own text, and saves a
@@ -66,8 +67,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module", params=["en", "ko"])
 def jupyterlab(request):
-    """A JupyterLab server as `make lab LAB_LANG=<lang>` starts it, with a fresh token, settings and
-    workspace; shut down cleanly afterwards. Yields (base URL, token, language)."""
+    """A JupyterLab server as the Binder image starts it, with a fresh token, settings and workspace;
+    shut down cleanly afterwards. Yields (base URL, token, the language of the link to follow)."""
     lang = request.param
     _require_chromium()
     pytest.importorskip("playwright.sync_api")
@@ -87,7 +88,7 @@ def jupyterlab(request):
         **os.environ,
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
         "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTER_CONFIG_PATH": str(ROOT / "jupyter-config" / lang),  # as the Makefile's `lab` target
+        "JUPYTER_CONFIG_PATH": str(ROOT / "jupyter-config" / "ko"),  # as the repository's `start` script
     }
     command = [
         sys.executable, "-m", "jupyterlab",
@@ -162,7 +163,8 @@ def lesson(jupyterlab, browser):
     base, token, lang = jupyterlab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
-        page.goto(f"{base}/lab/workspaces/iamlab-{lang}/tree/{lang}/{LESSON}?token={token}", timeout=120_000)
+        link = f"{base}/iamlab/language/{lang}/{lang}/{LESSON}?token={token}"  # as the README's Binder links
+        page.goto(link, timeout=120_000)
         page.wait_for_function(
             "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
             " && window.jupyterapp.shell.currentWidget.sessionContext",
@@ -189,7 +191,7 @@ def _evidence(page, lang: str) -> str:
 
 
 def test_menus_speak_the_learners_language(lesson):
-    """`make lab` (and the Binder image) open JupyterLab in Korean; LAB_LANG=en keeps it English."""
+    """The Korean link opens JupyterLab in Korean, the English link in English, from one image."""
     page, _, lang = lesson
     menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
     expected = {

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.test_browser import _free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = "@jupyterlab/translation-extension:plugin"
@@ -68,3 +74,61 @@ def test_the_binder_start_script_refuses_an_unknown_language():
     env = {**os.environ, "REPO_DIR": str(ROOT), "LAB_LANG": "fr"}
     out = subprocess.run(["bash", str(ROOT / "start"), "true"], env=env, capture_output=True, text=True)
     assert out.returncode == 2 and "LAB_LANG must be ko or en" in out.stderr
+
+
+def test_choosing_a_language_keeps_the_other_settings(tmp_path):
+    from iamlab.jupyterlab_language import choose_locale
+
+    path = choose_locale(tmp_path, "en")
+    assert json.loads(path.read_text()) == {"locale": "en"}
+    path.write_text(json.dumps({"locale": "en", "stringsPrefix": "!"}))
+    choose_locale(tmp_path, "ko")
+    assert json.loads(path.read_text()) == {"locale": "ko_KR", "stringsPrefix": "!"}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_a_language_link_switches_jupyterlab_and_opens_the_lessons(tmp_path):
+    """What the Binder links do: /iamlab/language/en/notebooks/en -> English menus, then the lessons."""
+    port, token = _free_port(), secrets.token_hex(8)
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(ROOT / "jupyter-config" / "ko")}
+    env.update(JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"), JUPYTER_DATA_DIR=str(tmp_path / "data"))
+    command = [
+        sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False", "--allow-root",
+        f"--ServerApp.root_dir={tmp_path}", f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
+    ]  # fmt: skip
+    base, opener = f"http://127.0.0.1:{port}", urllib.request.build_opener(_NoRedirect)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        locale = _wait_for_locale(base, token, server)
+        assert locale == "ko_KR"  # the image's default, before any link is followed
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            opener.open(f"{base}/iamlab/language/en/notebooks/en?token={token}", timeout=30)
+        assert redirect.value.code == 302
+        assert redirect.value.headers["Location"] == "/lab/tree/notebooks/en"
+        assert _wait_for_locale(base, token, server) == "en"
+        with pytest.raises(urllib.error.HTTPError) as unknown:
+            opener.open(f"{base}/iamlab/language/fr/notebooks?token={token}", timeout=30)
+        assert unknown.value.code == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for_locale(base: str, token: str, server, deadline_s: float = 90) -> str:
+    """The locale JupyterLab's front end will load (its composite setting), once the server answers."""
+    url = f"{base}/lab/api/settings/{PLUGIN}?token={token}"
+    deadline = time.monotonic() + deadline_s
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                data = json.load(answer)
+            return data["settings"].get("locale") or data["schema"]["properties"]["locale"]["default"]
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)

@@ -2,6 +2,7 @@
 #   make lab    create .venv, install everything, open JupyterLab on notebooks/ (menus in Korean)
 #   make lab LAB_LANG=en   the same with English menus, opening the English lessons
 #   make test   create .venv if needed and run every test (nbval included)
+#   make notebooks  re-execute every notebook in place, regenerating the stored outputs
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 # jupyter-config/<lang> sets only the default: a learner's choice in Settings > Language wins.
 LAB_LANG ?= ko
 
-.PHONY: lab test lint clean
+.PHONY: lab test notebooks lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +26,9 @@ lab: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks conftest.py
 	$(BIN)/python -m pytest
+
+notebooks: $(VENV)/.installed
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*/*.ipynb
 
 clean:
 	rm -rf $(VENV)

@@ -20,6 +20,10 @@ REASONS = {
     "explicit_deny_resource": "A Deny statement in the resource-based (or trust) policy matched.",
     "explicit_deny_boundary": "A Deny statement in the permissions boundary matched.",
     "explicit_deny_session": "A Deny statement in a session policy matched.",
+    "explicit_deny_trust": "A Deny statement in the role's trust policy matched.",
+    "explicit_deny_scp": "A Deny statement in a service control policy (SCP) matched.",
+    "explicit_deny_rcp": "A Deny statement in a resource control policy (RCP) matched.",
+    "no_scp_allow": "A level of the organization has no service control policy (SCP) that allows it.",
     "reserved_role_protected": "Roles under /aws-reserved/ cannot be changed, even by administrators.",
     "aws_managed_policy_protected": "AWS managed policies cannot be changed.",
     "root_user": "The account's root user may do anything in its own account.",
@@ -103,6 +107,9 @@ class Trace:
         "boundary_allows",
         "session_allows",
         "context",
+        "scp_levels",
+        "rcp_levels",
+        "org_level",
     )
 
     def __init__(self, caller, policies: list, context: dict):
@@ -116,6 +123,9 @@ class Trace:
         self.identity_allows = False
         self.boundary_allows: bool | None = None
         self.session_allows: bool | None = None
+        self.scp_levels: tuple = ()  # organizations.Level, when SCPs apply to this caller
+        self.rcp_levels: tuple = ()
+        self.org_level: str | None = None  # the SCP level that did not allow
 
 
 class Decision:
@@ -140,14 +150,20 @@ class Decision:
         if self.result == ALLOWED:
             return ""
         r = self.request
-        return enhanced_message(r.principal, r.action, r.resource, self.reason)
+        return enhanced_message(self._principal_text, r.action, r.resource, self.reason)
 
     @property
     def basic_message(self) -> str:
         if self.result == ALLOWED:
             return ""
         r = self.request
-        return basic_message(r.principal, r.action, r.resource)
+        return basic_message(self._principal_text, r.action, r.resource)
+
+    @property
+    def _principal_text(self) -> str:
+        """The principal as AWS prints it ("anonymous" for an unsigned request)."""
+        principal = self.request.principal
+        return principal if isinstance(principal, str) else self._trace.caller.arn
 
     @property
     def explanation(self) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from iamlab.policy.errors import MalformedPolicyDocument
 from iamlab.policy.parse import CompiledPolicy, load_document
 
-KINDS = ("identity", "resource", "trust", "boundary", "session")
+KINDS = ("identity", "resource", "trust", "boundary", "session", "scp", "rcp")
 _COMPILED: dict = {}
 _PARSED: dict = {}
 _BY_IDENTITY: dict = {}  # id(dict document) -> (document, snapshot, Policy): skips re-serialising
@@ -26,6 +26,9 @@ class Request:
 
     `resource_account` None means: the account in the resource ARN, else the principal's.
     `context` holds condition keys (names are matched case-insensitively).
+    `principal` may be `{"type": "Anonymous"}` (or "anonymous") for an unsigned request.
+    `session_issuer` is the ARN of the IAM user who federated a federated-user session
+    (GetFederationToken); a resource policy naming that user then applies to the session.
     """
 
     principal: str
@@ -33,6 +36,7 @@ class Request:
     resource: str
     resource_account: str | None = None
     context: dict = field(default_factory=dict)
+    session_issuer: str | None = None
 
 
 def content_key(document) -> object:

@@ -96,6 +96,7 @@ class Statement:
         "not_principal",
         "conditions",
         "condition_error",
+        "names_principal_arn",
     )
 
     def __init__(self, index: int, raw, substitute: bool):
@@ -153,6 +154,7 @@ class Statement:
     def _compile_conditions(self, body: dict, substitute: bool) -> None:
         self.conditions: tuple = ()
         self.condition_error = False
+        self.names_principal_arn = False
         block = body.get("Condition")
         if block is None:
             return
@@ -169,6 +171,7 @@ class Statement:
             for key, values in keys.items():
                 found.append(Condition(operator, key, values, substitute))
         self.conditions = tuple(found)
+        self.names_principal_arn = any(c.key_lower == "aws:principalarn" for c in found)
 
     # -- matching -----------------------------------------------------------------
 

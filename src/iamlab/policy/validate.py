@@ -37,7 +37,7 @@ PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e"
 _SID = re.compile(r"^[0-9A-Za-z]*$")
 _VENDOR = re.compile(r"^[A-Za-z0-9*?-]+$")
 _AWS_PRINCIPAL = re.compile(r"^(\d{12}|arn:aws[\w-]*:(iam|sts)::(\d{12}|aws):.+)$")
-IDENTITY_KINDS = ("identity", "boundary", "session")
+IDENTITY_KINDS = ("identity", "boundary", "session", "scp")
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def _principal_rules(statements: list, kind: str, error) -> None:
         has = "Principal" in st or "NotPrincipal" in st
         if kind in IDENTITY_KINDS and has:
             error("Policy document should not specify a principal.", f"{where}.Principal")
-        if kind in ("resource", "trust") and not has:
+        if kind in ("resource", "trust", "rcp") and not has:
             error("Missing required field Principal", f"{where}.Principal")
         if kind == "trust" and ("Resource" in st or "NotResource" in st):
             error("Has prohibited field Resource", f"{where}.Resource")

@@ -167,7 +167,13 @@ class Decision:
 
     @property
     def explanation(self) -> str:
-        return REASONS.get(self.reason, self.reason)
+        text = REASONS.get(self.reason, self.reason)
+        if self.reason in ("explicit_deny_scp", "explicit_deny_rcp", "no_scp_allow"):
+            from iamlab.policy.explain import org_sentence
+
+            sentence = org_sentence(self)
+            text = f"{text} ({sentence[0].upper()}{sentence[1:]}.)"
+        return text
 
     def _lazy(self, name: str, build):
         if name not in self._cache:

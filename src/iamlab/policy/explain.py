@@ -3,6 +3,7 @@ and the context keys the policies asked about but the request did not carry."""
 
 from __future__ import annotations
 
+from iamlab.i18n import _
 from iamlab.policy.conditions import request_values
 from iamlab.policy.decision import ALLOWED, EXPLICIT, ConditionCheck, PathStep, StatementMatch
 
@@ -12,6 +13,17 @@ SLOT_NAMES = {
     "boundary": "Permissions boundary",
     "session": "Session policy",
 }
+# the slot whose Deny statements an explicit-deny reason code reports
+_DENY_SLOT = {
+    "explicit_deny_identity": "identity",
+    "explicit_deny_resource": "resource",
+    "explicit_deny_trust": "resource",
+    "explicit_deny_boundary": "boundary",
+    "explicit_deny_session": "session",
+    "explicit_deny_scp": "scp",
+    "explicit_deny_rcp": "rcp",
+}
+ORG_REASONS = ("explicit_deny_scp", "explicit_deny_rcp", "no_scp_allow")
 
 
 def _view(decision):
@@ -23,7 +35,7 @@ def _view(decision):
 
 def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
     """Every element of one statement checked against the request, with what was compared."""
-    in_resource = slot == "resource"
+    in_resource = slot in ("resource", "rcp")
     action_ok = statement.usable and statement.action_matches(view.action)
     context = view.context
     grant = statement.principal_match(view.caller, in_resource, view.has_boundary)
@@ -52,6 +64,8 @@ def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
         note = "no Resource element: matches nothing outside a resource-based policy"
     elif statement.principal is None and in_resource:
         note = "no Principal element: a resource-based policy statement needs one to match"
+    elif slot == "rcp" and not statement.is_deny:
+        note = "RCPFullAWSAccess allows everything at every level; only Deny statements in RCPs matter"
     return StatementMatch(
         policy_name=policy.name,
         source_type=policy.source_type,
@@ -119,15 +133,19 @@ def flow_path(decision) -> tuple:
     if reason == "get_caller_identity":
         return (PathStep("identity", "sts:GetCallerIdentity", "Allowed", "needs no permission"),)
     if decision.result == EXPLICIT:
-        return (
-            PathStep(
-                "deny", "Explicit deny", "Explicitly denied", _describe(decision, reason.split("_")[-1])
-            ),
-        )
+        detail = org_sentence(decision) if reason in ORG_REASONS else _describe(decision, _DENY_SLOT[reason])
+        return (PathStep("deny", "Explicit deny", "Explicitly denied", detail),)
     steps = [PathStep("deny", "Explicit deny", "No explicit deny, continue")]
     if reason.endswith("_protected"):
         steps.append(PathStep("guardrail", "AWS guardrail", "Implicitly denied", decision.explanation))
         return tuple(steps)
+    if reason == "no_scp_allow":
+        steps.append(
+            PathStep("organizations", _("Organizations"), "Implicitly denied", org_sentence(decision))
+        )
+        return tuple(steps)
+    if trace.scp_levels or trace.rcp_levels:
+        steps.append(PathStep("organizations", _("Organizations"), "Allowed, continue", _org_passed(trace)))
     steps.append(_resource_step(decision, trace, "resource" in present))
     if steps[-1].outcome.startswith("Implicit") or (
         reason == "allowed_by_resource" and trace.resource_grant != "role"
@@ -160,6 +178,34 @@ def flow_path(decision) -> tuple:
             PathStep("resource", SLOT_NAMES["resource"], "Implicitly denied", "the other account must allow")
         )
     return tuple(steps)
+
+
+def org_sentence(decision) -> str:
+    """Which Organizations policy decided, at which level: "the SCP at OU ou-1a denies s3:X"."""
+    action = decision.request.action
+    if decision.reason == "no_scp_allow":
+        return _("no SCP at {level} allows {action}: every level from the root to the account must").format(
+            level=decision._trace.org_level, action=action
+        )
+    kind = "scp" if decision.reason == "explicit_deny_scp" else "rcp"
+    names = [
+        policy.name for slot, policy, _statement in decision._trace.deciding if slot == kind and policy.name
+    ]
+    where = names[0] if names else kind.upper()
+    return _("the {policy} denies {action}").format(policy=where, action=action)
+
+
+def _org_passed(trace) -> str:
+    parts = []
+    if trace.scp_levels:
+        parts.append(
+            _("an SCP allows it at every level ({levels})").format(
+                levels=", ".join(level.name for level in trace.scp_levels)
+            )
+        )
+    if trace.rcp_levels:
+        parts.append(_("no RCP denies it"))
+    return "; ".join(parts)
 
 
 def _resource_step(decision, trace, present: bool) -> PathStep:

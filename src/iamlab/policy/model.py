@@ -16,7 +16,7 @@ from iamlab.policy.parse import CompiledPolicy, load_document
 KINDS = ("identity", "resource", "trust", "boundary", "session", "scp", "rcp")
 _COMPILED: dict = {}
 _PARSED: dict = {}
-_BY_IDENTITY: dict = {}  # id(dict document) -> (document, snapshot, Policy): skips re-serialising
+_BY_IDENTITY: dict = {}  # (id(dict document), kind, name) -> (document, snapshot, Policy)
 _CACHE_LIMIT = 4096
 
 
@@ -108,6 +108,10 @@ class Policy:
     def statements(self) -> tuple:
         return self.compiled.statements
 
+    def named(self, name: str) -> Policy:
+        """The same policy under another name (shares the compiled form)."""
+        return Policy(self.document, self.kind, name, self.source_type, self.compiled)
+
     @property
     def label(self) -> str:
         return self.name or f"{self.kind} policy"
@@ -125,14 +129,14 @@ def as_policy(document, kind: str, name: str | None = None) -> Policy:
     if isinstance(document, Policy):
         return document
     if isinstance(document, dict):
-        seen = _BY_IDENTITY.get(id(document))
-        if seen is not None and seen[0] is document and seen[3] == (kind, name) and seen[1] == document:
+        seen = _BY_IDENTITY.get((id(document), kind, name))
+        if seen is not None and seen[0] is document and seen[1] == document:
             return seen[2]
         found = _lenient(document, kind, name)
         if len(_BY_IDENTITY) > _CACHE_LIMIT:
             _BY_IDENTITY.clear()
         try:
-            _BY_IDENTITY[id(document)] = (document, copy.deepcopy(document), found, (kind, name))
+            _BY_IDENTITY[(id(document), kind, name)] = (document, copy.deepcopy(document), found)
         except (TypeError, ValueError, RecursionError, copy.Error):
             pass
         return found

@@ -93,7 +93,10 @@ def levels_of(raw, kind: str) -> tuple[Level, ...] | None:
             if document is None:
                 continue
             suffix = f" #{number}" if len(documents) > 1 else ""
-            policies.append(as_policy(document, kind, f"{label} at {name}{suffix}"))
+            policy = as_policy(document, kind, f"{label} at {name}{suffix}")
+            if policy.name is None:  # a Policy parsed without a name: name it by its level
+                policy = policy.named(f"{label} at {name}{suffix}")
+            policies.append(policy)
         out.append(Level(name, tuple(policies)))
     return tuple(out)
 

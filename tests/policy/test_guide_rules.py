@@ -172,6 +172,9 @@ class TestWhatSessionPoliciesDoNotLimit:
         assert d.result == "Allowed"
         d = decide(principal=SESSION, resource_policy=narrowed, boundary=NOTHING_FOR_S3, context=context)
         assert d.result == "Allowed"
+        all_but = doc(grant("*", Condition={"ArnNotEquals": {"aws:PrincipalArn": f"{role}-other"}}))
+        d = decide(principal=SESSION, resource_policy=all_but, session=NOTHING_FOR_S3, context=context)
+        assert d.result == "ImplicitlyDenied"  # "everyone but" names nobody: the session policy still caps it
         plain_star = doc(grant("*"))
         assert result(principal=SESSION, resource_policy=plain_star, session=NOTHING_FOR_S3) == (
             "ImplicitlyDenied"

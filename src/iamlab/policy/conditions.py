@@ -138,6 +138,19 @@ class Condition:
         self.plain_values = self.values if plain else None
 
     @property
+    def names_principal_arn(self) -> bool:
+        """Does this condition name principals by `aws:PrincipalArn` (a positive match, not "all but")?"""
+        op = self.operator
+        return (
+            self.key_lower == "aws:principalarn"
+            and op.base in _SUBSTITUTING
+            and op.base != "bool"
+            and not op.negated
+            and not op.if_exists
+            and op.qualifier is None
+        )
+
+    @property
     def variable_keys(self) -> tuple:
         return tuple(k for t in self.templates for k in t.keys)
 

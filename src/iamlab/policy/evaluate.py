@@ -275,7 +275,7 @@ def _decide(
         return IMPLICIT, _identity_side_reason(identity_allows or grant == "role", boundary_ok)
     if identity_ok:
         return ALLOWED, "root_user" if is_root and not identity_allows else "allowed_by_identity"
-    if caller_kind in ("service", "federated") and not identity_allows:
+    if caller_kind in ("service", "federated", "anonymous") and not identity_allows:
         return IMPLICIT, "no_resource_allow"
     return IMPLICIT, _identity_side_reason(identity_allows or grant == "role", boundary_ok)
 

@@ -171,7 +171,7 @@ class Statement:
             for key, values in keys.items():
                 found.append(Condition(operator, key, values, substitute))
         self.conditions = tuple(found)
-        self.names_principal_arn = any(c.key_lower == "aws:principalarn" for c in found)
+        self.names_principal_arn = any(c.names_principal_arn for c in found)
 
     # -- matching -----------------------------------------------------------------
 

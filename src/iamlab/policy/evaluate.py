@@ -17,12 +17,13 @@ Order (IAM User Guide, "Policy evaluation logic"):
 
 from __future__ import annotations
 
-from iamlab.policy.decision import ALLOWED, EXPLICIT, IMPLICIT, Decision, Trace
+from iamlab.policy.decision import Decision
 from iamlab.policy.guardrails import protected_resource
 from iamlab.policy.model import Policy, Request, as_policy
 from iamlab.policy.organizations import levels_of, rcps_apply, scps_apply
-from iamlab.policy.principals import STRENGTH, request_caller
-from iamlab.policy.wildcards import has_wildcard, tokens_of
+from iamlab.policy.principals import STRENGTH
+from iamlab.policy.results import ALLOWED, EXPLICIT, IMPLICIT, Reason, Trace
+from iamlab.policy.view import RESOURCE_SLOTS, RequestView
 
 ROLE_ASSUMPTION_ACTIONS = frozenset(
     a.lower()
@@ -35,39 +36,16 @@ ROLE_ASSUMPTION_ACTIONS = frozenset(
     )
 )
 _DENY_REASON = {
-    "identity": "explicit_deny_identity",
-    "resource": "explicit_deny_resource",
-    "boundary": "explicit_deny_boundary",
-    "session": "explicit_deny_session",
-    "scp": "explicit_deny_scp",
-    "rcp": "explicit_deny_rcp",
+    "identity": Reason.EXPLICIT_DENY_IDENTITY,
+    "resource": Reason.EXPLICIT_DENY_RESOURCE,
+    "boundary": Reason.EXPLICIT_DENY_BOUNDARY,
+    "session": Reason.EXPLICIT_DENY_SESSION,
+    "scp": Reason.EXPLICIT_DENY_SCP,
+    "rcp": Reason.EXPLICIT_DENY_RCP,
 }
-RESOURCE_SLOTS = frozenset(("resource", "rcp"))  # policies whose statements name principals
 
 
-class _View:
-    """The request as the matchers want it, computed once per evaluation."""
-
-    __slots__ = ("action", "resource", "tokens", "caller", "has_boundary", "_context", "raw_context")
-
-    def __init__(self, request: Request, has_boundary: bool):
-        self.action = str(request.action).lower()
-        resource = str(request.resource)
-        self.resource = resource
-        self.tokens = tokens_of(resource) if resource != "*" and has_wildcard(resource) else None
-        self.caller = request_caller(request.principal, self.action, request.session_issuer)
-        self.has_boundary = has_boundary
-        self.raw_context = request.context if isinstance(request.context, dict) else {}
-        self._context = None
-
-    @property
-    def context(self) -> dict:
-        if self._context is None:
-            self._context = {str(k).lower(): v for k, v in self.raw_context.items()}
-        return self._context
-
-
-def statement_applies(statement, view: _View, in_resource_policy: bool) -> str | None:
+def statement_applies(statement, view: RequestView, in_resource_policy: bool) -> str | None:
     """How the statement applies ("any"/"direct"/"role"/"account"), or None. Action already matched.
 
     "*" narrowed by an `aws:PrincipalArn` condition counts as naming the caller directly:
@@ -137,7 +115,7 @@ def evaluate(
     resource = _policies(resource_policy, "resource", "resource-based policy")[:1]
     boundary = _policies(permissions_boundary, "boundary", "permissions boundary")[:1]
     sessions = _policies(session_policy, "session", "session policy")
-    view = _View(request, bool(boundary))
+    view = RequestView(request, bool(boundary))
     caller = view.caller
     action = view.action
     resource_account = _resource_account(request, caller)
@@ -152,11 +130,11 @@ def evaluate(
         policies.extend((slot, p) for p in found)
     for slot, levels in (("scp", scp_levels), ("rcp", rcp_levels)):
         policies.extend((slot, p) for level in levels or () for p in level.policies)
-    trace = Trace(caller, policies, view.raw_context)
+    trace = Trace(view, policies)
     trace.scp_levels, trace.rcp_levels = scp_levels or (), rcp_levels or ()
 
     if action == "sts:getcalleridentity":
-        return Decision(ALLOWED, "get_caller_identity", request, trace)
+        return Decision(ALLOWED, Reason.GET_CALLER_IDENTITY, request, trace)
 
     role_assumption = (
         action in ROLE_ASSUMPTION_ACTIONS and ":role/" in view.resource and ":iam::" in view.resource
@@ -171,21 +149,21 @@ def evaluate(
                 trace.deciding.append((slot, policy, statement))
                 if deny_reason is None:
                     trust = slot == "resource" and role_assumption
-                    deny_reason = "explicit_deny_trust" if trust else _DENY_REASON[slot]
+                    deny_reason = Reason.EXPLICIT_DENY_TRUST if trust else _DENY_REASON[slot]
     if deny_reason:
         return Decision(EXPLICIT, deny_reason, request, trace)
 
     # 2. Guardrails.
     guard = protected_resource(action, view.resource)
     if guard:
-        return Decision(IMPLICIT, guard, request, trace)
+        return Decision(IMPLICIT, Reason(guard), request, trace)
 
     # 3. Organizations: every SCP level must allow (RCPFullAWSAccess allows at every RCP level).
     for level in scp_levels or ():
         allows = _allowing(level.policies, "scp", view)
         if not allows:
             trace.org_level = level.name
-            return Decision(IMPLICIT, "no_scp_allow", request, trace)
+            return Decision(IMPLICIT, Reason.NO_SCP_ALLOW, request, trace)
 
     # 4. Allows, per layer.
     identity_grants = _allowing(identity, "identity", view)
@@ -221,14 +199,14 @@ def evaluate(
         caller.kind,
     )
     if result == ALLOWED:
-        if reason in ("allowed_by_resource", "allowed_by_identity_and_resource"):
+        if reason in (Reason.ALLOWED_BY_RESOURCE, Reason.ALLOWED_BY_IDENTITY_AND_RESOURCE):
             trace.deciding.extend((s, p, st) for s, p, st, g in resource_grants if g == grant)
-        if reason in ("allowed_by_identity", "allowed_by_identity_and_resource"):
+        if reason in (Reason.ALLOWED_BY_IDENTITY, Reason.ALLOWED_BY_IDENTITY_AND_RESOURCE):
             trace.deciding.extend((s, p, st) for s, p, st, _ in identity_grants)
     return Decision(result, reason, request, trace)
 
 
-def _allowing(policies: list, slot: str, view: _View) -> list:
+def _allowing(policies: list, slot: str, view: RequestView) -> list:
     """Every (slot, policy, statement, grant) among the Allow statements that apply."""
     found = []
     in_resource = slot in RESOURCE_SLOTS
@@ -250,37 +228,37 @@ def _decide(
     is_root,
     identity_allows,
     caller_kind,
-) -> tuple[str, str]:
+) -> tuple[str, Reason]:
     """The verdict once no explicit deny applies; returns (result, reason code)."""
     if cross_account:
         if identity_ok and grant is not None:
-            return ALLOWED, "allowed_by_identity_and_resource"
+            return ALLOWED, Reason.ALLOWED_BY_IDENTITY_AND_RESOURCE
         if grant is None and role_assumption:
-            return IMPLICIT, "trust_policy_no_match"
+            return IMPLICIT, Reason.TRUST_POLICY_NO_MATCH
         if not identity_ok:
             return IMPLICIT, _identity_side_reason(identity_allows, boundary_ok)
-        return IMPLICIT, "no_resource_allow"
+        return IMPLICIT, Reason.NO_RESOURCE_ALLOW
     # Same account. "The resource-based policy permissions are not limited by the session policy."
     if grant == "direct":
-        return ALLOWED, "allowed_by_resource"
+        return ALLOWED, Reason.ALLOWED_BY_RESOURCE
     if grant == "any":
-        return (ALLOWED, "allowed_by_resource") if session_ok else (IMPLICIT, "no_session_allow")
+        return (ALLOWED, Reason.ALLOWED_BY_RESOURCE) if session_ok else (IMPLICIT, Reason.NO_SESSION_ALLOW)
     if grant == "role" and boundary_ok and session_ok:
-        return ALLOWED, "allowed_by_resource"
+        return ALLOWED, Reason.ALLOWED_BY_RESOURCE
     if role_assumption:
         if grant is None:
-            return IMPLICIT, "trust_policy_no_match"
+            return IMPLICIT, Reason.TRUST_POLICY_NO_MATCH
         if identity_ok:
-            return ALLOWED, "allowed_by_identity_and_resource"
+            return ALLOWED, Reason.ALLOWED_BY_IDENTITY_AND_RESOURCE
         return IMPLICIT, _identity_side_reason(identity_allows or grant == "role", boundary_ok)
     if identity_ok:
-        return ALLOWED, "root_user" if is_root and not identity_allows else "allowed_by_identity"
+        return ALLOWED, Reason.ROOT_USER if is_root and not identity_allows else Reason.ALLOWED_BY_IDENTITY
     if caller_kind in ("service", "federated", "anonymous") and not identity_allows:
-        return IMPLICIT, "no_resource_allow"
+        return IMPLICIT, Reason.NO_RESOURCE_ALLOW
     return IMPLICIT, _identity_side_reason(identity_allows or grant == "role", boundary_ok)
 
 
-def _identity_side_reason(identity_allows: bool, boundary_ok: bool) -> str:
+def _identity_side_reason(identity_allows: bool, boundary_ok: bool) -> Reason:
     if not identity_allows:
-        return "no_identity_allow"
-    return "no_boundary_allow" if not boundary_ok else "no_session_allow"
+        return Reason.NO_IDENTITY_ALLOW
+    return Reason.NO_BOUNDARY_ALLOW if not boundary_ok else Reason.NO_SESSION_ALLOW

@@ -7,7 +7,7 @@ remove or narrow. Guardrails cannot be fixed at all (None).
 from __future__ import annotations
 
 from iamlab.i18n import _
-from iamlab.policy.decision import ALLOWED, EXPLICIT, Fix
+from iamlab.policy.results import ALLOWED, EXPLICIT, PROTECTED_REASONS, Fix
 
 
 def _principal_element(caller) -> dict:
@@ -21,7 +21,7 @@ def _principal_element(caller) -> dict:
 
 
 def suggest_fix(decision) -> Fix | None:
-    if decision.result == ALLOWED or decision.reason.endswith("_protected"):
+    if decision.result == ALLOWED or decision.reason in PROTECTED_REASONS:
         return None
     request = decision.request
     action, resource = request.action, request.resource

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 
-from iamlab.policy.decision import ALLOWED, EXPLICIT
+from iamlab.policy.results import ALLOWED, EXPLICIT
 
 COLOURS = {ALLOWED: "#1a7f37", EXPLICIT: "#cf222e", "ImplicitlyDenied": "#9a6700"}
 

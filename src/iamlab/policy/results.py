@@ -174,7 +174,6 @@ class Trace:
         "identity_allows",
         "boundary_allows",
         "session_allows",
-        "context",
         "scp_levels",
         "rcp_levels",
         "org_level",
@@ -184,7 +183,6 @@ class Trace:
         self.view = view  # the RequestView the matchers used
         self.caller = view.caller
         self.policies = policies  # (slot, Policy)
-        self.context = view.raw_context
         self.deciding: list = []  # (slot, Policy, Statement)
         self.cross_account = False
         self.role_assumption = False

@@ -95,7 +95,6 @@ class Statement:
         "principal",
         "not_principal",
         "conditions",
-        "condition_error",
         "names_principal_arn",
         "errors",
     )
@@ -157,20 +156,17 @@ class Statement:
 
     def _compile_conditions(self, body: dict, substitute: bool) -> None:
         self.conditions: tuple = ()
-        self.condition_error = False
         self.names_principal_arn = False
         block = body.get("Condition")
         if block is None:
             return
         if not isinstance(block, dict):
             self._unusable("Condition must be a JSON object")
-            self.condition_error = True
             return
         found = []
         for operator, keys in block.items():
             if not isinstance(keys, dict):
                 self._unusable(f"Condition {operator} must map condition keys to values")
-                self.condition_error = True
                 continue
             for key, values in keys.items():
                 condition = Condition(operator, key, values, substitute)

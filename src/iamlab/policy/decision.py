@@ -31,8 +31,8 @@ class Decision:
 
     def __init__(self, result: Result, reason: Reason, request, trace: Trace):
         setter = object.__setattr__
-        setter(self, "result", Result(result))
-        setter(self, "reason", Reason(reason))
+        setter(self, "result", result)  # evaluate passes the enum members themselves
+        setter(self, "reason", reason)
         setter(self, "request", request)
         setter(self, "_trace", trace)
         setter(self, "_cache", {})

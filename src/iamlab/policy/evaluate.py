@@ -126,10 +126,12 @@ def evaluate(
     if rcp_levels and not rcps_apply(caller, action, resource_account, management_account):
         rcp_levels = None
     policies = [("identity", p) for p in identity]
-    for slot, found in (("resource", resource), ("boundary", boundary), ("session", sessions)):
-        policies.extend((slot, p) for p in found)
-    for slot, levels in (("scp", scp_levels), ("rcp", rcp_levels)):
-        policies.extend((slot, p) for level in levels or () for p in level.policies)
+    policies += [("resource", p) for p in resource]
+    policies += [("boundary", p) for p in boundary]
+    policies += [("session", p) for p in sessions]
+    if scp_levels or rcp_levels:
+        for slot, levels in (("scp", scp_levels), ("rcp", rcp_levels)):
+            policies += [(slot, p) for level in levels or () for p in level.policies]
     trace = Trace(view, policies)
     trace.scp_levels, trace.rcp_levels = scp_levels or (), rcp_levels or ()
 

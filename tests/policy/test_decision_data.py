@@ -74,3 +74,10 @@ def test_the_engine_has_no_import_cycles():
 
     cyclic = sorted(module for module in graph if reaches(module, module, {module}))
     assert cyclic == []
+
+
+def test_errors_are_shown_with_the_explanation():
+    d = decide(allow(Condition={"StringEqualz": {"aws:username": "jonnung"}}))
+    assert "unknown condition operator StringEqualz" in d.to_text()
+    assert "unknown condition operator StringEqualz" in d._repr_html_()
+    assert "Policy errors" not in decide(allow()).to_text()

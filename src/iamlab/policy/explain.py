@@ -63,7 +63,9 @@ def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
     applied = bool(action_ok and grant is not None and resource_ok and all(c.held for c in checks))
     note = ""
     if not statement.usable:
-        note = "malformed: " + (statement.errors[0] if statement.errors else "this statement can never match")
+        note = "malformed: " + (
+            _error_text(*statement.errors[0]) if statement.errors else "it can never match"
+        )
     elif statement.resources is None and not in_resource:
         note = "no Resource element: matches nothing outside a resource-based policy"
     elif statement.principal is None and in_resource:
@@ -106,15 +108,16 @@ def policy_errors(decision) -> tuple:
     found = []
     for _slot, policy in decision._trace.policies:
         if not policy.compiled.parsed:
-            found.append(
-                EvaluationError(
-                    policy.label, None, "the document is not a JSON object: it allows and denies nothing"
-                )
-            )
+            message = _("the document is not a JSON object: it allows and denies nothing")
+            found.append(EvaluationError(policy.label, None, message))
         for statement in policy.compiled.statements:
             where = f"statement {statement.sid or '#' + str(statement.index)}"
-            found.extend(EvaluationError(policy.label, where, message) for message in statement.errors)
+            found.extend(EvaluationError(policy.label, where, _error_text(*e)) for e in statement.errors)
     return tuple(found)
+
+
+def _error_text(template: str, fields: dict) -> str:
+    return _(template).format(**fields)
 
 
 def missing_context_keys(decision) -> tuple:

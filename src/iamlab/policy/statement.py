@@ -103,7 +103,9 @@ class Statement:
         self.index = index
         self.raw = raw
         self.usable = True
-        self.errors: list[str] = []  # why parts of it can never match, for Decision.errors
+        # why parts of it can never match, for Decision.errors: (English template, its fields),
+        # translated when a decision is explained rather than frozen at compile time
+        self.errors: list[tuple[str, dict]] = []
         if not isinstance(raw, dict):
             self._unusable("a statement must be a JSON object")
         body = raw if isinstance(raw, dict) else {}
@@ -166,19 +168,20 @@ class Statement:
         found = []
         for operator, keys in block.items():
             if not isinstance(keys, dict):
-                self._unusable(f"Condition {operator} must map condition keys to values")
+                self._unusable("Condition {operator} must map condition keys to values", operator=operator)
                 continue
             for key, values in keys.items():
                 condition = Condition(operator, key, values, substitute)
                 if condition.operator.base is None:
-                    self.errors.append(f"unknown condition operator {operator}: the condition never matches")
+                    template = "unknown condition operator {operator}: the condition never matches"
+                    self.errors.append((template, {"operator": operator}))
                 found.append(condition)
         self.conditions = tuple(found)
         self.names_principal_arn = any(c.names_principal_arn for c in found)
 
-    def _unusable(self, message: str) -> None:
+    def _unusable(self, template: str, **fields) -> None:
         self.usable = False
-        self.errors.append(f"{message}; the statement never matches")
+        self.errors.append((template + "; the statement never matches", fields))
 
     # -- matching -----------------------------------------------------------------
 

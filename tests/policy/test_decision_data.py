@@ -36,7 +36,7 @@ def test_every_flow_step_carries_a_typed_verdict():
 
 
 def test_an_unknown_condition_operator_is_a_visible_error():
-    """IAM refuses such a policy ("Invalid Condition type"); evaluated leniently it matches
+    """IAM refuses such a policy ("Syntax errors in policy."); evaluated leniently it matches
     nothing, and the decision says why instead of failing silently."""
     d = decide(
         allow(Condition={"StringEqualz": {"aws:username": "jonnung"}}), context={"aws:username": "jonnung"}

@@ -191,12 +191,20 @@ class TestWhatSessionPoliciesDoNotLimit:
 
         assert federated(doc(allow("s3:GetObject"))).result == "Allowed"
         assert federated(NOTHING_FOR_S3).result == "ImplicitlyDenied"
-        unknown_issuer = evaluate(
-            Request(FEDERATED, "s3:GetObject", "arn:aws:s3:::bucket/key"),
+        someone_else = evaluate(
+            Request(FEDERATED, "s3:GetObject", "arn:aws:s3:::bucket/key", session_issuer=f"{USER}-2"),
             resource_policy=policy,
             session_policy=doc(allow()),
         )
-        assert unknown_issuer.result == "ImplicitlyDenied"
+        assert someone_else.result == "ImplicitlyDenied"
+
+    def test_without_a_named_issuer_the_user_of_the_sessions_name_is_taken(self):
+        same_name = f"arn:aws:sts::{ACCOUNT}:federated-user/jonnung"  # USER is user/jonnung
+        policy = doc(grant({"AWS": USER}))
+        assert result(principal=same_name, resource_policy=policy, session=doc(allow())) == "Allowed"
+        assert result(principal=FEDERATED, resource_policy=policy, session=doc(allow())) == (
+            "ImplicitlyDenied"
+        )
 
 
 class TestFederatedUsersWithoutASessionPolicy:

@@ -29,6 +29,7 @@ class Request:
     `principal` may be `{"type": "Anonymous"}` (or "anonymous") for an unsigned request.
     `session_issuer` is the ARN of the IAM user who federated a federated-user session
     (GetFederationToken); a resource policy naming that user then applies to the session.
+    When it is None the engine takes the user of the session's name in the same account.
     """
 
     principal: str

@@ -72,9 +72,17 @@ def request_caller(principal, action: str, session_issuer: str | None = None) ->
     caller = caller_of(str(principal))
     if action in FEDERATION_ACTIONS and caller.kind in ("service", "other"):
         caller = replace(caller, kind="federated", account=None)
-    if session_issuer and caller.kind == "federated-user":
-        caller = replace(caller, issuer=str(session_issuer))
+    if caller.kind == "federated-user":
+        caller = replace(caller, issuer=str(session_issuer) if session_issuer else _same_named_user(caller))
     return caller
+
+
+def _same_named_user(caller: Caller) -> str:
+    """The IAM user a federated-user session is taken to belong to when the request does not say:
+    the user of the same name in the same account (the session name is the caller's choice, so
+    pass `Request.session_issuer` whenever the real user is known)."""
+    name = caller.arn.split(":", 5)[5].split("/", 1)[1]
+    return f"arn:aws:iam::{caller.account}:user/{name}"
 
 
 @lru_cache(maxsize=4096)

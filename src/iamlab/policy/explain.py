@@ -3,8 +3,20 @@ and the context keys the policies asked about but the request did not carry."""
 
 from __future__ import annotations
 
+from iamlab.i18n import _
 from iamlab.policy.conditions import request_values
-from iamlab.policy.decision import ALLOWED, EXPLICIT, ConditionCheck, PathStep, StatementMatch
+from iamlab.policy.results import (
+    ALLOWED,
+    EXPLICIT,
+    PROTECTED_REASONS,
+    ConditionCheck,
+    EvaluationError,
+    PathStep,
+    Reason,
+    StatementMatch,
+    Verdict,
+)
+from iamlab.policy.view import RESOURCE_SLOTS
 
 SLOT_NAMES = {
     "identity": "Identity-based policies",
@@ -12,18 +24,22 @@ SLOT_NAMES = {
     "boundary": "Permissions boundary",
     "session": "Session policy",
 }
-
-
-def _view(decision):
-    from iamlab.policy.evaluate import _View
-
-    has_boundary = any(slot == "boundary" for slot, _ in decision._trace.policies)
-    return _View(decision.request, has_boundary)
+# the slot whose Deny statements an explicit-deny reason code reports
+_DENY_SLOT = {
+    Reason.EXPLICIT_DENY_IDENTITY: "identity",
+    Reason.EXPLICIT_DENY_RESOURCE: "resource",
+    Reason.EXPLICIT_DENY_TRUST: "resource",
+    Reason.EXPLICIT_DENY_BOUNDARY: "boundary",
+    Reason.EXPLICIT_DENY_SESSION: "session",
+    Reason.EXPLICIT_DENY_SCP: "scp",
+    Reason.EXPLICIT_DENY_RCP: "rcp",
+}
+ORG_REASONS = (Reason.EXPLICIT_DENY_SCP, Reason.EXPLICIT_DENY_RCP, Reason.NO_SCP_ALLOW)
 
 
 def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
     """Every element of one statement checked against the request, with what was compared."""
-    in_resource = slot == "resource"
+    in_resource = slot in RESOURCE_SLOTS
     action_ok = statement.usable and statement.action_matches(view.action)
     context = view.context
     grant = statement.principal_match(view.caller, in_resource, view.has_boundary)
@@ -47,11 +63,15 @@ def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
     applied = bool(action_ok and grant is not None and resource_ok and all(c.held for c in checks))
     note = ""
     if not statement.usable:
-        note = "malformed: this statement can never match"
+        note = "malformed: " + (
+            _error_text(*statement.errors[0]) if statement.errors else "it can never match"
+        )
     elif statement.resources is None and not in_resource:
         note = "no Resource element: matches nothing outside a resource-based policy"
     elif statement.principal is None and in_resource:
         note = "no Principal element: a resource-based policy statement needs one to match"
+    elif slot == "rcp" and not statement.is_deny:
+        note = "RCPFullAWSAccess allows everything at every level; only Deny statements in RCPs matter"
     return StatementMatch(
         policy_name=policy.name,
         source_type=policy.source_type,
@@ -70,7 +90,7 @@ def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
 
 
 def all_statements(decision) -> tuple:
-    view = _view(decision)
+    view = decision._trace.view
     return tuple(
         explain_statement(slot, policy, statement, view)
         for slot, policy in decision._trace.policies
@@ -79,13 +99,30 @@ def all_statements(decision) -> tuple:
 
 
 def deciding_statements(decision) -> tuple:
-    view = _view(decision)
+    view = decision._trace.view
     return tuple(explain_statement(slot, p, st, view) for slot, p, st in decision._trace.deciding)
+
+
+def policy_errors(decision) -> tuple:
+    """What in the decision's policies could not be used: unknown operators, malformed statements."""
+    found = []
+    for _slot, policy in decision._trace.policies:
+        if not policy.compiled.parsed:
+            message = _("the document is not a JSON object: it allows and denies nothing")
+            found.append(EvaluationError(policy.label, None, message))
+        for statement in policy.compiled.statements:
+            where = f"statement {statement.sid or '#' + str(statement.index)}"
+            found.extend(EvaluationError(policy.label, where, _error_text(*e)) for e in statement.errors)
+    return tuple(found)
+
+
+def _error_text(template: str, fields: dict) -> str:
+    return _(template).format(**fields)
 
 
 def missing_context_keys(decision) -> tuple:
     """Keys used by conditions or variables of statements whose Action covers the request."""
-    view = _view(decision)
+    view = decision._trace.view
     context = view.context
     missing: dict = {}
     for _slot, policy in decision._trace.policies:
@@ -117,49 +154,117 @@ def flow_path(decision) -> tuple:
     present = {slot for slot, _ in trace.policies}
     reason = decision.reason
     if reason == "get_caller_identity":
-        return (PathStep("identity", "sts:GetCallerIdentity", "Allowed", "needs no permission"),)
-    if decision.result == EXPLICIT:
         return (
             PathStep(
-                "deny", "Explicit deny", "Explicitly denied", _describe(decision, reason.split("_")[-1])
+                "identity", "sts:GetCallerIdentity", "Allowed", "needs no permission", verdict=Verdict.ALLOW
             ),
         )
-    steps = [PathStep("deny", "Explicit deny", "No explicit deny, continue")]
-    if reason.endswith("_protected"):
-        steps.append(PathStep("guardrail", "AWS guardrail", "Implicitly denied", decision.explanation))
+    if decision.result == EXPLICIT:
+        detail = org_sentence(decision) if reason in ORG_REASONS else _describe(decision, _DENY_SLOT[reason])
+        return (PathStep("deny", "Explicit deny", "Explicitly denied", detail, verdict=Verdict.DENY),)
+    steps = [PathStep("deny", "Explicit deny", "No explicit deny, continue", verdict=Verdict.CONTINUE)]
+    if reason in PROTECTED_REASONS:
+        steps.append(
+            PathStep(
+                "guardrail", "AWS guardrail", "Implicitly denied", decision.explanation, verdict=Verdict.DENY
+            )
+        )
         return tuple(steps)
+    if reason == "no_scp_allow":
+        steps.append(
+            PathStep(
+                "organizations",
+                _("Organizations"),
+                "Implicitly denied",
+                org_sentence(decision),
+                verdict=Verdict.DENY,
+            )
+        )
+        return tuple(steps)
+    if trace.scp_levels or trace.rcp_levels:
+        steps.append(
+            PathStep(
+                "organizations",
+                _("Organizations"),
+                "Allowed, continue",
+                _org_passed(trace),
+                verdict=Verdict.CONTINUE,
+            )
+        )
     steps.append(_resource_step(decision, trace, "resource" in present))
-    if steps[-1].outcome.startswith("Implicit") or (
+    if steps[-1].verdict == Verdict.DENY or (
         reason == "allowed_by_resource" and trace.resource_grant != "role"
     ):
         if reason == "allowed_by_resource" and "session" in present:
-            steps.append(PathStep("session", SLOT_NAMES["session"], "Allowed"))
+            steps.append(PathStep("session", SLOT_NAMES["session"], "Allowed", verdict=Verdict.ALLOW))
         elif reason == "no_session_allow":
-            steps.append(PathStep("session", SLOT_NAMES["session"], "Implicitly denied"))
+            steps.append(
+                PathStep("session", SLOT_NAMES["session"], "Implicitly denied", verdict=Verdict.DENY)
+            )
         return tuple(steps)
     if reason == "allowed_by_resource" or (trace.resource_grant == "role" and reason == "no_boundary_allow"):
         pass  # a grant to the role skips the identity step but not its caps
     else:
         identity = "Allowed" if trace.identity_allows else "Implicitly denied"
-        steps.append(PathStep("identity", SLOT_NAMES["identity"], identity, _describe(decision, "identity")))
+        verdict = Verdict.ALLOW if trace.identity_allows else Verdict.DENY
+        steps.append(
+            PathStep("identity", SLOT_NAMES["identity"], identity, _describe(decision, "identity"), verdict)
+        )
         if not trace.identity_allows:
             return tuple(steps)
     for slot, allowed in (("boundary", trace.boundary_allows), ("session", trace.session_allows)):
         if allowed is None:
-            steps.append(PathStep(slot, SLOT_NAMES[slot], "Not present"))
+            steps.append(PathStep(slot, SLOT_NAMES[slot], "Not present", verdict=Verdict.ABSENT))
         else:
-            steps.append(PathStep(slot, SLOT_NAMES[slot], "Allowed" if allowed else "Implicitly denied"))
+            steps.append(
+                PathStep(
+                    slot,
+                    SLOT_NAMES[slot],
+                    "Allowed" if allowed else "Implicitly denied",
+                    verdict=Verdict.ALLOW if allowed else Verdict.DENY,
+                )
+            )
             if not allowed:
                 break
-    if (
-        decision.result != ALLOWED
-        and steps[-1].outcome != "Implicitly denied"
-        and reason == "no_resource_allow"
-    ):
+    if decision.result != ALLOWED and steps[-1].verdict != Verdict.DENY and reason == "no_resource_allow":
         steps.append(
-            PathStep("resource", SLOT_NAMES["resource"], "Implicitly denied", "the other account must allow")
+            PathStep(
+                "resource",
+                SLOT_NAMES["resource"],
+                "Implicitly denied",
+                "the other account must allow",
+                verdict=Verdict.DENY,
+            )
         )
     return tuple(steps)
+
+
+def org_sentence(decision) -> str:
+    """Which Organizations policy decided, at which level: "the SCP at OU ou-1a denies s3:X"."""
+    action = decision.request.action
+    if decision.reason == "no_scp_allow":
+        return _("no SCP at {level} allows {action}: every level from the root to the account must").format(
+            level=decision._trace.org_level, action=action
+        )
+    kind = "scp" if decision.reason == "explicit_deny_scp" else "rcp"
+    names = [
+        policy.name for slot, policy, _statement in decision._trace.deciding if slot == kind and policy.name
+    ]
+    where = names[0] if names else kind.upper()
+    return _("the {policy} denies {action}").format(policy=where, action=action)
+
+
+def _org_passed(trace) -> str:
+    parts = []
+    if trace.scp_levels:
+        parts.append(
+            _("an SCP allows it at every level ({levels})").format(
+                levels=", ".join(level.name for level in trace.scp_levels)
+            )
+        )
+    if trace.rcp_levels:
+        parts.append(_("no RCP denies it"))
+    return "; ".join(parts)
 
 
 def _resource_step(decision, trace, present: bool) -> PathStep:
@@ -168,9 +273,13 @@ def _resource_step(decision, trace, present: bool) -> PathStep:
     if not present:
         if trace.role_assumption:
             return PathStep(
-                "resource", name, "Implicitly denied", "a role can only be assumed through its trust policy"
+                "resource",
+                name,
+                "Implicitly denied",
+                "a role can only be assumed through its trust policy",
+                verdict=Verdict.DENY,
             )
-        return PathStep("resource", name, "Not present")
+        return PathStep("resource", name, "Not present", verdict=Verdict.ABSENT)
     if grant in ("any", "direct"):
         if trace.cross_account:
             return PathStep(
@@ -178,18 +287,29 @@ def _resource_step(decision, trace, present: bool) -> PathStep:
                 name,
                 "Allows, continue",
                 "cross-account: the caller's own policies must allow too",
+                verdict=Verdict.CONTINUE,
             )
-        return PathStep("resource", name, "Allowed", f"names the caller ({grant})")
+        return PathStep("resource", name, "Allowed", f"names the caller ({grant})", verdict=Verdict.ALLOW)
     if grant == "role":
         return PathStep(
-            "resource", name, "Allows the role, continue", "capped by the role's boundary and session policy"
+            "resource",
+            name,
+            "Allows the role, continue",
+            "capped by the role's boundary and session policy",
+            verdict=Verdict.CONTINUE,
         )
     if grant == "account":
         return PathStep(
-            "resource", name, "Allows the account, continue", "an identity-based policy must allow too"
+            "resource",
+            name,
+            "Allows the account, continue",
+            "an identity-based policy must allow too",
+            verdict=Verdict.CONTINUE,
         )
     if decision.reason in ("trust_policy_no_match", "no_resource_allow") and (
         trace.role_assumption or trace.cross_account or decision.reason == "no_resource_allow"
     ):
-        return PathStep("resource", name, "Implicitly denied", "no statement allows this principal")
-    return PathStep("resource", name, "No allow, continue")
+        return PathStep(
+            "resource", name, "Implicitly denied", "no statement allows this principal", verdict=Verdict.DENY
+        )
+    return PathStep("resource", name, "No allow, continue", verdict=Verdict.CONTINUE)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import json
 
-from iamlab.policy.decision import ALLOWED, EXPLICIT
+from iamlab.i18n import _
+from iamlab.policy.results import ALLOWED, EXPLICIT
 
 COLOURS = {ALLOWED: "#1a7f37", EXPLICIT: "#cf222e", "ImplicitlyDenied": "#9a6700"}
 
@@ -43,6 +44,9 @@ def as_text(decision) -> str:
         lines.extend(f"  - {_match_line(m)}" for m in decision.deciding)
     if decision.missing_context_keys:
         lines.append("Missing context keys: " + ", ".join(decision.missing_context_keys))
+    if decision.errors:
+        lines.append(_("Policy errors (these parts matched nothing):"))
+        lines.extend(f"  - {error}" for error in decision.errors)
     fix = decision.fix
     if fix is not None:
         lines.append(f"Fix: {fix.text}")
@@ -66,6 +70,10 @@ def as_html(decision) -> str:
         body = e(json.dumps(fix.statement, indent=2))
         code = f"<pre style='margin:4px 0;background:#f6f8fa;padding:6px'>{body}</pre>"
         fix_html = f"<div><b>Fix:</b> {e(fix.text)}{code if fix.statement else ''}</div>"
+    errors = "".join(f"<li>{e(str(error))}</li>" for error in decision.errors)
+    if errors:
+        title = e(_("Policy errors (these parts matched nothing):"))
+        fix_html = f"<div style='color:#cf222e'><b>{title}</b><ul>{errors}</ul></div>{fix_html}"
     message = (
         f"<div style='font-family:monospace;font-size:12px'>{e(decision.message)}</div>"
         if decision.message

@@ -7,7 +7,8 @@ Not a test: run it by hand.
 iam-simulate is installed with npm into benchmarks/.node (gitignored) on first use, or
 wherever IAMLAB_BENCH_NODE_DIR points. The cases below are a lab's everyday mix: identity
 allows and denies, a bucket policy, a role trust policy, cross-account access, a
-permissions boundary, a session policy and conditions with IP, date, string and tag keys.
+permissions boundary, a session policy and conditions with IP, date, string and tag keys,
+and an organization's SCPs and RCPs (levels from the root down to the account).
 Both engines are also checked to agree on every case before they are timed.
 """
 
@@ -94,6 +95,51 @@ SESSION = f"arn:aws:sts::{ME}:assumed-role/S3BucketListReadOnlyRole/jonnung"
 IN_OFFICE = {"aws:SourceIp": "203.0.113.7", "aws:username": "jonnung", "aws:SecureTransport": "true"}
 
 
+FULL_ACCESS = _doc({"Effect": "Allow", "Action": "*", "Resource": "*"})
+SCP_NO_BUCKET_LISTING = _doc(
+    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+    {"Effect": "Deny", "Action": "s3:ListAllMyBuckets", "Resource": "*"},
+)
+SCP_S3_ONLY = _doc({"Effect": "Allow", "Action": ["s3:*", "sts:*"], "Resource": "*"})
+SCP_ONE_REGION = _doc(
+    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+    {
+        "Effect": "Deny",
+        "NotAction": ["iam:*", "sts:*"],
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]}},
+    },
+)
+RCP_ORG_ONLY = _doc(
+    {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": ["s3:*", "sts:AssumeRole"],
+        "Resource": "*",
+        "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-example"}},
+    },
+)
+RCP_TLS_ONLY = _doc(
+    {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": "*",
+        "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}},
+    },
+)
+
+
+def org(*levels) -> list:
+    """Organization levels, root first: (identifier, [documents]) pairs."""
+    return [{"id": identifier, "policies": list(documents)} for identifier, documents in levels]
+
+
+ORG_SCPS = org(("r-root", [FULL_ACCESS]), ("ou-1a", [FULL_ACCESS]), (ME, [FULL_ACCESS]))
+ORG_RCPS = org(("r-root", [RCP_TLS_ONLY]), ("ou-1a", [RCP_ORG_ONLY]), (ME, []))
+IN_ORG = {**IN_OFFICE, "aws:PrincipalOrgID": "o-example", "aws:RequestedRegion": "us-east-1"}
+
+
 def case(principal, action, resource, account=ME, context=None, **policies) -> dict:
     return {
         "principal": principal,
@@ -105,6 +151,8 @@ def case(principal, action, resource, account=ME, context=None, **policies) -> d
         "resource_policy": policies.get("resource_policy"),
         "permissions_boundary": policies.get("boundary"),
         "session_policy": policies.get("session"),
+        "scps": policies.get("scps"),
+        "rcps": policies.get("rcps"),
     }
 
 
@@ -188,14 +236,70 @@ CASES = [
         identity=[TAGGED_EC2],
     ),
     case(USER, "sts:GetCallerIdentity", "*", identity=[]),
+    # Organizations: SCPs of the caller's account, RCPs of the resource's account.
+    case(USER, "s3:ListAllMyBuckets", "*", context=IN_ORG, identity=[S3_READ], scps=ORG_SCPS),
+    case(
+        USER,
+        "s3:ListAllMyBuckets",
+        "*",
+        context=IN_ORG,
+        identity=[S3_READ],
+        scps=org(("r-root", [FULL_ACCESS]), ("ou-1a", [SCP_NO_BUCKET_LISTING]), (ME, [FULL_ACCESS])),
+    ),
+    case(
+        USER,
+        "ec2:StopInstances",
+        f"arn:aws:ec2:us-east-1:{ME}:instance/i-0abc",
+        context=IN_ORG,
+        identity=[ADMIN],
+        scps=org(("r-root", [FULL_ACCESS]), ("ou-1a", [SCP_S3_ONLY]), (ME, [FULL_ACCESS])),
+    ),
+    case(
+        SESSION,
+        "ec2:StopInstances",
+        f"arn:aws:ec2:us-east-1:{ME}:instance/i-0abc",
+        context={**IN_ORG, "aws:RequestedRegion": "eu-west-1"},
+        identity=[ADMIN],
+        scps=org(("r-root", [FULL_ACCESS, SCP_ONE_REGION]), (ME, [FULL_ACCESS])),
+    ),
+    case(
+        USER,
+        "s3:GetObject",
+        "arn:aws:s3:::reports/2024/q1.csv",
+        context=IN_ORG,
+        identity=[S3_READ],
+        scps=ORG_SCPS,
+        rcps=ORG_RCPS,
+    ),
+    case(
+        f"arn:aws:iam::{OTHER}:user/partner",
+        "s3:GetObject",
+        "arn:aws:s3:::shared/data.json",
+        account=ME,
+        identity=[ADMIN],
+        resource_policy=BUCKET_FOR_ACCOUNT,
+        rcps=ORG_RCPS,
+    ),
 ]
 
 
 def time_iamlab(seconds: float, parsed: bool) -> tuple[float, list]:
     from iamlab.policy import Policy, Request, evaluate
 
+    def levels(raw, kind):
+        if raw is None or not parsed:
+            return raw
+        return [
+            {"id": level["id"], "policies": [Policy.parse(d, kind=kind) for d in level["policies"]]}
+            for level in raw
+        ]
+
     def prepared(c):
         request = Request(c["principal"], c["action"], c["resource"], c["resource_account"], c["context"])
+        org_policies = {
+            "service_control_policies": levels(c["scps"], "scp"),
+            "resource_control_policies": levels(c["rcps"], "rcp"),
+        }
         if not parsed:
             return (
                 request,
@@ -203,6 +307,7 @@ def time_iamlab(seconds: float, parsed: bool) -> tuple[float, list]:
                 c["resource_policy"],
                 c["permissions_boundary"],
                 c["session_policy"],
+                org_policies,
             )
         kinds = ("trust" if c["action"].startswith("sts:") else "resource", "boundary", "session")
         resource, boundary, session = (
@@ -211,14 +316,15 @@ def time_iamlab(seconds: float, parsed: bool) -> tuple[float, list]:
                 (c["resource_policy"], c["permissions_boundary"], c["session_policy"]), kinds, strict=True
             )
         )
-        return request, [Policy.parse(d) for d in c["identity_policies"]], resource, boundary, session
+        identity = [Policy.parse(d) for d in c["identity_policies"]]
+        return request, identity, resource, boundary, session, org_policies
 
     work = [prepared(c) for c in CASES]
-    results = [evaluate(r, i, rp, b, s).result for r, i, rp, b, s in work]
+    results = [evaluate(r, i, rp, b, s, **o).result for r, i, rp, b, s, o in work]
     decisions, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
-        for r, i, rp, b, s in work:
-            evaluate(r, i, rp, b, s)
+        for r, i, rp, b, s, o in work:
+            evaluate(r, i, rp, b, s, **o)
         decisions += len(work)
     return decisions / (time.perf_counter() - start), results
 

@@ -15,6 +15,13 @@ const [casesPath, secondsText] = process.argv.slice(2)
 const cases = JSON.parse(readFileSync(casesPath, 'utf8'))
 const budget = Number(secondsText || '3') * 1000
 
+function orgPoliciesOf(levels, prefix) {
+  return (levels || []).map((level) => ({
+    orgIdentifier: level.id,
+    policies: level.policies.map((policy, i) => ({ name: `${prefix}${i}`, policy }))
+  }))
+}
+
 function simulationOf(c) {
   return {
     request: {
@@ -24,8 +31,8 @@ function simulationOf(c) {
       contextVariables: c.context || {}
     },
     identityPolicies: (c.identity_policies || []).map((policy, i) => ({ name: `p${i}`, policy })),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
+    serviceControlPolicies: orgPoliciesOf(c.scps, 'scp'),
+    resourceControlPolicies: orgPoliciesOf(c.rcps, 'rcp'),
     resourcePolicy: c.resource_policy || undefined,
     permissionBoundaryPolicies: c.permissions_boundary ? [{ name: 'boundary', policy: c.permissions_boundary }] : undefined,
     sessionPolicy: c.session_policy || undefined

@@ -138,3 +138,24 @@ def test_a_lesson_can_start_at_any_step(lab):
     assert code == 0, err
     assert json.loads(out)["AssumedRoleUser"]["Arn"].endswith("/jonnung-s3-role")
     assert article.user_name == "jonnung"
+
+
+def test_step3_leaves_the_role_for_the_learner_to_create(lab):
+    """Lesson 03 creates the role with the article's EC2-only trust policy; assume-role is then denied.
+
+    IAM User Guide (roles terms): a trust policy is "A JSON policy document in which you define the
+    principals that you trust to assume the role."
+    """
+    article = lab.setup_article(step=3)
+    assert not article.role_created
+    env = lab.env()
+    code, _, err = run_aws(env, "iam", "get-role", "--role-name", article.role_name)
+    assert code != 0 and "(NoSuchEntity)" in err
+    ec2_only = json.dumps(trust_policy(service="ec2.amazonaws.com"))
+    code, out, err = run_aws(
+        env, "iam", "create-role", "--role-name", article.role_name, "--assume-role-policy-document", ec2_only
+    )
+    assert code == 0, err
+    assert json.loads(out)["Role"]["Arn"] == article.role_arn
+    code, _, err = run_aws(env, *ASSUME_AS_JONNUNG)
+    assert code != 0 and err == STEP3

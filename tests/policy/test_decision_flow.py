@@ -75,13 +75,19 @@ class TestSameAccountResourcePolicies:
             "ImplicitlyDenied"
         )
 
-    def test_session_policies_cap_every_grant(self):
-        for named in (ROLE_ARN, SESSION):
-            d = decide(principal=SESSION, resource_policy=bucket_for(named), session=NOTHING_FOR_S3)
-            assert (d.result, d.reason) == ("ImplicitlyDenied", "no_session_allow")
-            assert result(
-                principal=SESSION, resource_policy=bucket_for(named), session=doc(allow("s3:*"))
-            ) == ("Allowed")
+    def test_session_policies_cap_a_grant_to_the_role(self):
+        d = decide(principal=SESSION, resource_policy=bucket_for(ROLE_ARN), session=NOTHING_FOR_S3)
+        assert (d.result, d.reason) == ("ImplicitlyDenied", "no_session_allow")
+        assert result(
+            principal=SESSION, resource_policy=bucket_for(ROLE_ARN), session=doc(allow("s3:*"))
+        ) == ("Allowed")
+
+    def test_session_policies_do_not_cap_a_grant_to_the_session(self):
+        """Guide, Session policies: "A resource-based policy can specify the ARN of the session as a
+        principal. ... The resource-based policy permissions are not limited by the session policy."
+        """
+        d = decide(principal=SESSION, resource_policy=bucket_for(SESSION), session=NOTHING_FOR_S3)
+        assert (d.result, d.reason) == ("Allowed", "allowed_by_resource")
 
 
 class TestBoundariesAndSessionPolicies:

@@ -4,6 +4,8 @@
 - evaluation is deterministic;
 - adding a Deny never turns a denial into Allowed; adding an Allow never turns Allowed
   into a denial;
+- Organizations policies: adding an SCP or RCP Deny never turns a denial into Allowed, and
+  removing an SCP Allow never turns a denial into Allowed;
 - statement order does not matter;
 - the fast path and the per-statement diagnostics agree.
 """
@@ -16,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iamlab.policy import MalformedPolicyDocument, Policy, Request, evaluate, validate
+from iamlab.policy.organizations import levels_of
 
 A, B = "111122223333", "444455556666"
 SETTINGS = settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -28,7 +31,10 @@ principals = st.sampled_from(
         f"arn:aws:iam::{A}:role/Reader",
         f"arn:aws:sts::{A}:assumed-role/Reader/s1",
         f"arn:aws:iam::{A}:root",
+        f"arn:aws:sts::{A}:federated-user/carol",
+        f"arn:aws:iam::{A}:role/aws-service-role/s3.amazonaws.com/AWSServiceRoleForS3",
         "ec2.amazonaws.com",
+        "anonymous",
     ]
 )
 actions = st.sampled_from(
@@ -128,7 +134,18 @@ def scenarios(draw):
         ),
         "boundary": draw(st.one_of(st.none(), st.lists(statements(), max_size=2))),
         "session": draw(st.one_of(st.none(), st.lists(statements(), min_size=1, max_size=2))),
+        "scp": draw(st.one_of(st.none(), st.lists(org_level(), min_size=1, max_size=3))),
+        "rcp": draw(st.one_of(st.none(), st.lists(org_level(with_principal=True), min_size=1, max_size=2))),
     }
+
+
+def org_level(with_principal=False):
+    """One organization level: its policies, each a list of statements."""
+    return st.lists(st.lists(statements(with_principal=with_principal), max_size=2), max_size=2)
+
+
+def _levels(levels):
+    return None if levels is None else [[document(p) for p in level] for level in levels]
 
 
 def run(s, **override):
@@ -139,6 +156,8 @@ def run(s, **override):
         resource_policy=None if parts["resource"] is None else document(parts["resource"]),
         permissions_boundary=None if parts["boundary"] is None else document(parts["boundary"]),
         session_policy=None if parts["session"] is None else document(parts["session"]),
+        service_control_policies=_levels(parts.get("scp")),
+        resource_control_policies=_levels(parts.get("rcp")),
     )
 
 
@@ -278,15 +297,63 @@ def test_fix_turns_implicit_denials_around(s):
     fix = d.fix
     if d.result != "ImplicitlyDenied" or fix is None or fix.statement is None:
         return
-    slot = {
-        "add_identity_statement": "identity",
-        "add_resource_statement": "resource",
-        "add_trust_principal": "resource",
-        "widen_boundary": "boundary",
-        "widen_session_policy": "session",
-    }[fix.kind]
-    patched = _add(s, slot, fix.statement)
+    if fix.kind == "widen_scp":
+        names = [level.name for level in levels_of(_levels(s["scp"]), "scp")]
+        where = names.index(fix.target.removeprefix("SCP at "))
+        grown = [list(level) for level in s["scp"]]
+        grown[where] = [*grown[where], [fix.statement]]
+        patched = {**s, "scp": grown}
+    else:
+        slot = {
+            "add_identity_statement": "identity",
+            "add_resource_statement": "resource",
+            "add_trust_principal": "resource",
+            "widen_boundary": "boundary",
+            "widen_session_policy": "session",
+        }[fix.kind]
+        patched = _add(s, slot, fix.statement)
+        if slot == "session" and s["session"] is None:  # a federated user who passed none
+            patched = {**s, "session": [fix.statement]}
     after = run(patched)
     if after.result == "ImplicitlyDenied":
-        # one layer fixed may reveal the next one (e.g. a boundary after the identity policy)
-        assert after.reason != d.reason or after.fix.kind != fix.kind
+        # one layer fixed may reveal the next one (e.g. a boundary after the identity policy,
+        # or the next SCP level down)
+        assert (after.reason, after.fix.kind, after.fix.target) != (d.reason, fix.kind, fix.target)
+
+
+@SETTINGS
+@given(scenarios(), st.sampled_from(["scp", "rcp"]), st.data())
+def test_adding_an_organizations_deny_never_allows(s, kind, data):
+    """Organizations User Guide: an explicit Deny in an SCP or RCP at any level overrides every Allow."""
+    levels = s[kind] or [[]]
+    where = data.draw(st.integers(0, len(levels) - 1))
+    extra = data.draw(statements(effect="Deny", with_principal=kind == "rcp"))
+    grown = [list(level) for level in levels]
+    grown[where] = [*grown[where], [extra]]
+    before, after = run(s), run({**s, kind: grown})
+    if before.result != "Allowed":
+        assert after.result != "Allowed"
+    if before.result == "ExplicitlyDenied":
+        assert after.result == "ExplicitlyDenied"
+
+
+@SETTINGS
+@given(scenarios(), st.data())
+def test_removing_an_scp_allow_never_allows(s, data):
+    """SCP evaluation: "there must be an explicit Allow statement at every level from the root
+    through each OU in the direct path to the account"."""
+    places = [
+        (li, pi, si)
+        for li, level in enumerate(s["scp"] or [])
+        for pi, policy in enumerate(level)
+        for si, statement in enumerate(policy)
+        if statement["Effect"] == "Allow"
+    ]
+    if not places:
+        return
+    li, pi, si = data.draw(st.sampled_from(places))
+    shrunk = [[list(policy) for policy in level] for level in s["scp"]]
+    del shrunk[li][pi][si]
+    before, after = run(s), run({**s, "scp": shrunk})
+    if before.result != "Allowed":
+        assert after.result != "Allowed"

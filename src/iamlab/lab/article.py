@@ -2,6 +2,8 @@
 
 User `jonnung` (an access key, no permissions), role `S3BucketListReadOnlyRole`
 (trusting only EC2, allowed the S3 List actions) and bucket `jonnung-sample-bucket`.
+The article prepares the role beforehand; lesson 03 has the learner create it with
+`aws iam create-role`, so the state before step 3 is the only one without it.
 """
 
 from __future__ import annotations
@@ -46,12 +48,14 @@ class ArticleSetup:
     role_arn: str
     bucket: str
     region: str
+    role_created: bool = True
 
     def __repr__(self) -> str:
+        role = _("(trusts ec2.amazonaws.com only)") if self.role_created else _("(not created yet)")
         rows = [
             (_("IAM user"), f"{self.user_arn}  " + _("(no policies)")),
             (_("access key"), self.access_key_id),
-            (_("role"), f"{self.role_arn}  " + _("(trusts ec2.amazonaws.com only)")),
+            (_("role"), f"{self.role_arn}  {role}"),
             (_("bucket"), f"s3://{self.bucket}"),
         ]
         width = max(display_width(label) for label, _value in rows) + 3
@@ -59,10 +63,14 @@ class ArticleSetup:
 
 
 def setup(lab, step: int = 1) -> ArticleSetup:
-    """The state just before the article's `step` (1-5): each lesson can start at its own step."""
+    """The state just before the article's `step` (1-5): each lesson can start at its own step.
+
+    Step 3 begins with the learner creating the role, so `step=3` leaves the role (and its
+    permissions policy) out; every other step finds it as the article prepared it.
+    """
     if not 1 <= step <= 5:
         raise ValueError(_("the article has steps 1 to 5, not {step}").format(step=step))
-    article = _starting_point(lab)
+    article = _starting_point(lab, with_role=step != 3)
     if step >= 2:
         _configure_profile(lab, article)
     if step >= 5:
@@ -93,18 +101,19 @@ def _configure_profile(lab, article: ArticleSetup) -> None:
             parser.write(f)
 
 
-def _starting_point(lab) -> ArticleSetup:
+def _starting_point(lab, with_role: bool) -> ArticleSetup:
     admin = lab.admin_session()
     iam, s3 = admin.client("iam"), admin.client("s3")
     iam.create_user(UserName=USER)
     key = iam.create_access_key(UserName=USER)["AccessKey"]
-    role = iam.create_role(
-        RoleName=ROLE,
-        AssumeRolePolicyDocument=json.dumps(trust_policy(service="ec2.amazonaws.com")),
-        Description="Lets a trusted principal list S3 buckets",
-    )["Role"]
-    policy = iam.create_policy(PolicyName=LIST_POLICY, PolicyDocument=json.dumps(LIST_ONLY))["Policy"]
-    iam.attach_role_policy(RoleName=ROLE, PolicyArn=policy["Arn"])
+    if with_role:
+        iam.create_role(
+            RoleName=ROLE,
+            AssumeRolePolicyDocument=json.dumps(trust_policy(service="ec2.amazonaws.com")),
+            Description="Lets a trusted principal list S3 buckets",
+        )
+        policy = iam.create_policy(PolicyName=LIST_POLICY, PolicyDocument=json.dumps(LIST_ONLY))["Policy"]
+        iam.attach_role_policy(RoleName=ROLE, PolicyArn=policy["Arn"])
     s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": lab.region})
     return ArticleSetup(
         user_name=USER,
@@ -112,7 +121,8 @@ def _starting_point(lab) -> ArticleSetup:
         access_key_id=key["AccessKeyId"],
         secret_access_key=key["SecretAccessKey"],
         role_name=ROLE,
-        role_arn=role["Arn"],
+        role_arn=f"arn:aws:iam::{lab.account_id}:role/{ROLE}",
         bucket=BUCKET,
         region=lab.region,
+        role_created=with_role,
     )

@@ -166,7 +166,8 @@ class Lab:
 
     def setup_article(self, step: int = 1):
         """The article's starting point (user jonnung, S3BucketListReadOnlyRole trusting EC2 only,
-        the bucket), brought up to just before `step` (1-5) so a lesson can begin mid-article."""
+        the bucket), brought up to just before `step` (1-5) so a lesson can begin mid-article.
+        `step=3` leaves the role out: lesson 03 has the learner create it."""
         from iamlab.lab.article import setup
 
         return setup(self, step)

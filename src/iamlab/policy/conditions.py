@@ -11,12 +11,13 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 
 from iamlab.policy.variables import Template
-from iamlab.policy.wildcards import glob_regex
+from iamlab.policy.wildcards import STAR, glob_regex, regex_source
 
 # positive comparison name -> negated operator spellings that map onto it
 _NEGATIONS = {
@@ -51,6 +52,19 @@ _POSITIVE = {
     "null",
 }
 QUALIFIERS = {"forallvalues": "all", "foranyvalue": "any"}
+# The guide, operator by operator: policy variables work with String, Boolean and ARN
+# operators; with Numeric, Date, Binary, IpAddress and Null the `${...}` text stays literal.
+_SUBSTITUTING = {
+    "stringequals",
+    "stringequalsignorecase",
+    "stringlike",
+    "bool",
+    "arnequals",
+    "arnlike",
+}
+# Operators whose policy values are glob patterns: substituted parts are literal text there
+# (`${*}` is a real asterisk, and so is a `*` inside a variable's value).
+_PATTERNS = {"stringlike", "arnequals", "arnlike"}
 
 
 @dataclass(frozen=True)
@@ -118,9 +132,23 @@ class Condition:
         items = values if isinstance(values, list) else [values]
         texts = [t for t in (policy_value_text(v) for v in items) if t is not None]
         self.values = tuple(texts)
+        substitute = substitute and self.operator.base in _SUBSTITUTING
         self.templates = tuple(Template(t, substitute) for t in texts)
         plain = all(t.is_plain for t in self.templates)
         self.plain_values = self.values if plain else None
+
+    @property
+    def names_principal_arn(self) -> bool:
+        """Does this condition name principals by `aws:PrincipalArn` (a positive match, not "all but")?"""
+        op = self.operator
+        return (
+            self.key_lower == "aws:principalarn"
+            and op.base in _SUBSTITUTING
+            and op.base != "bool"
+            and not op.negated
+            and not op.if_exists
+            and op.qualifier is None
+        )
 
     @property
     def variable_keys(self) -> tuple:
@@ -130,6 +158,12 @@ class Condition:
         if self.plain_values is not None:
             return list(self.plain_values)
         return [v for v in (t.text_value(context) for t in self.templates) if v is not None]
+
+    def _expected(self, context: dict) -> list:
+        """The values to compare: strings, or token tuples for substituted glob patterns."""
+        if self.plain_values is not None or self.operator.base not in _PATTERNS:
+            return self.resolved_values(context)
+        return [v for v in (t.tokens(context) for t in self.templates) if v is not None]
 
     def holds(self, context: dict) -> bool:
         """Does the condition hold for this (lower-cased key) context?"""
@@ -148,7 +182,7 @@ class Condition:
             if op.qualifier == "any":
                 return False
             return op.negated
-        expected = self.resolved_values(context)
+        expected = self._expected(context)
         compare = COMPARISONS[op.base]
         if op.qualifier == "all":
             return all(_any_match(compare, expected, v) != op.negated for v in found)
@@ -209,7 +243,22 @@ def _ip_in(expected: str, actual: str) -> bool:
     return address.version == network.version and address in network
 
 
-def _arn_like(expected: str, actual: str) -> bool:
+def _like(expected, actual: str) -> bool:
+    if isinstance(expected, tuple):  # tokens: literal text from variables, wildcards from the policy
+        return _token_regex(expected, segmented=False).fullmatch(actual) is not None
+    return glob_regex(expected).fullmatch(actual) is not None
+
+
+@lru_cache(maxsize=1024)
+def _token_regex(tokens: tuple, segmented: bool) -> re.Pattern:
+    return re.compile(regex_source(tokens, segmented=segmented), re.DOTALL)
+
+
+def _arn_like(expected, actual: str) -> bool:
+    if isinstance(expected, tuple):
+        if expected == (STAR,):
+            return True
+        return actual.count(":") >= 5 and _token_regex(expected, segmented=True).fullmatch(actual) is not None
     if expected == "*":
         return True
     want, got = expected.split(":", 5), actual.split(":", 5)
@@ -225,7 +274,7 @@ def _bool(expected: str, actual: str) -> bool:
 COMPARISONS = {
     "stringequals": lambda e, a: e == a,
     "stringequalsignorecase": lambda e, a: e.casefold() == a.casefold(),
-    "stringlike": lambda e, a: glob_regex(e).fullmatch(a) is not None,
+    "stringlike": _like,
     "numericequals": lambda e, a: _number(a) == _number(e),
     "numericlessthan": lambda e, a: _number(a) < _number(e),
     "numericlessthanequals": lambda e, a: _number(a) <= _number(e),

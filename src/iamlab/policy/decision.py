@@ -3,126 +3,26 @@
 The decision itself is computed eagerly and cheaply; everything explanatory (statement
 diagnostics, the flow path, the fix, text and HTML) is computed on first access from the
 trace the evaluation left behind, so a hot authorisation path pays only for the verdict.
+The data types live in `results`; explaining, fixing and rendering read them, and this
+class only ties them together.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from iamlab.i18n import N_
+from iamlab.i18n import _
+from iamlab.policy.explain import (
+    ORG_REASONS,
+    all_statements,
+    deciding_statements,
+    flow_path,
+    missing_context_keys,
+    org_sentence,
+    policy_errors,
+)
+from iamlab.policy.fix import suggest_fix
 from iamlab.policy.messages import basic_message, enhanced_message
-
-ALLOWED, EXPLICIT, IMPLICIT = "Allowed", "ExplicitlyDenied", "ImplicitlyDenied"
-
-# Reason codes (Decision.reason), documented in one place (English message ids: show them with `_()`).
-REASONS = {
-    "get_caller_identity": N_("sts:GetCallerIdentity needs no permission; it is always allowed."),
-    "explicit_deny_identity": N_("A Deny statement in an identity-based policy matched."),
-    "explicit_deny_resource": N_("A Deny statement in the resource-based (or trust) policy matched."),
-    "explicit_deny_boundary": N_("A Deny statement in the permissions boundary matched."),
-    "explicit_deny_session": N_("A Deny statement in a session policy matched."),
-    "reserved_role_protected": N_("Roles under /aws-reserved/ cannot be changed, even by administrators."),
-    "aws_managed_policy_protected": N_("AWS managed policies cannot be changed."),
-    "root_user": N_("The account's root user may do anything in its own account."),
-    "allowed_by_identity": N_("An identity-based policy allows it (within any boundary and session policy)."),
-    "allowed_by_resource": N_(
-        "The resource-based policy names the caller (or its role), enough in one account."
-    ),
-    "allowed_by_identity_and_resource": N_(
-        "Both sides allow it, as cross-account and account-wide grants need."
-    ),
-    "no_identity_allow": N_(
-        "No identity-based policy allows it (and no resource policy grants it on its own)."
-    ),
-    "no_resource_allow": N_("The resource-based policy does not allow it, and this request needs it to."),
-    "trust_policy_no_match": N_("The role's trust policy does not allow this principal to assume it."),
-    "no_boundary_allow": N_("The permissions boundary does not allow it."),
-    "no_session_allow": N_("The session policy does not allow it."),
-}
-
-
-@dataclass(frozen=True)
-class ConditionCheck:
-    """One condition as compared: operator, key, policy values, request values, verdict."""
-
-    operator: str
-    key: str
-    policy_values: tuple
-    request_values: tuple | None  # None: the key is absent from the context
-    held: bool
-
-
-@dataclass(frozen=True)
-class StatementMatch:
-    """Diagnostics for one statement (like Cedar's per-policy reasons)."""
-
-    policy_name: str | None
-    source_type: str | None
-    kind: str
-    index: int
-    sid: str | None
-    effect: str | None
-    applied: bool
-    principal: str | None  # how the principal matched: any/direct/role/account, "not matched", None (n/a)
-    action: bool
-    resource: bool
-    conditions: tuple = ()
-    statement: object = None  # the statement as written
-    note: str = ""
-
-    @property
-    def label(self) -> str:
-        where = self.policy_name or f"{self.kind} policy"
-        return f"{where} statement {self.sid or '#' + str(self.index)}"
-
-
-@dataclass(frozen=True)
-class PathStep:
-    """One box of AWS's evaluation flowchart, as this request passed through it."""
-
-    key: str  # deny | resource | identity | boundary | session
-    name: str
-    outcome: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class Fix:
-    """What would change the answer: a kind, one sentence, and the statement to add."""
-
-    kind: str
-    text: str
-    statement: dict | None = None
-    target: str | None = None  # the policy to change, when known
-
-
-class Trace:
-    """What the evaluation saw; the explanation is rebuilt from it on demand."""
-
-    __slots__ = (
-        "policies",
-        "deciding",
-        "caller",
-        "cross_account",
-        "role_assumption",
-        "resource_grant",
-        "identity_allows",
-        "boundary_allows",
-        "session_allows",
-        "context",
-    )
-
-    def __init__(self, caller, policies: list, context: dict):
-        self.caller = caller
-        self.policies = policies  # (slot, Policy)
-        self.context = context
-        self.deciding: list = []  # (slot, Policy, Statement)
-        self.cross_account = False
-        self.role_assumption = False
-        self.resource_grant: str | None = None
-        self.identity_allows = False
-        self.boundary_allows: bool | None = None
-        self.session_allows: bool | None = None
+from iamlab.policy.render import as_html, as_text
+from iamlab.policy.results import ALLOWED, REASONS, Fix, Reason, Result, Trace
 
 
 class Decision:
@@ -130,9 +30,9 @@ class Decision:
 
     __slots__ = ("result", "reason", "request", "_trace", "_cache")
 
-    def __init__(self, result: str, reason: str, request, trace: Trace):
+    def __init__(self, result: Result, reason: Reason, request, trace: Trace):
         setter = object.__setattr__
-        setter(self, "result", result)
+        setter(self, "result", result)  # evaluate passes the enum members themselves
         setter(self, "reason", reason)
         setter(self, "request", request)
         setter(self, "_trace", trace)
@@ -147,18 +47,29 @@ class Decision:
         if self.result == ALLOWED:
             return ""
         r = self.request
-        return enhanced_message(r.principal, r.action, r.resource, self.reason)
+        return enhanced_message(self._principal_text, r.action, r.resource, self.reason)
 
     @property
     def basic_message(self) -> str:
         if self.result == ALLOWED:
             return ""
         r = self.request
-        return basic_message(r.principal, r.action, r.resource)
+        return basic_message(self._principal_text, r.action, r.resource)
+
+    @property
+    def _principal_text(self) -> str:
+        """The principal as AWS prints it ("anonymous" for an unsigned request)."""
+        principal = self.request.principal
+        return principal if isinstance(principal, str) else self._trace.caller.arn
 
     @property
     def explanation(self) -> str:
-        return REASONS.get(self.reason, self.reason)
+        """Why, in one sentence in the learner's language (plus, for Organizations, which level)."""
+        text = _(REASONS[self.reason]) if self.reason in REASONS else str(self.reason)
+        if self.reason in ORG_REASONS:
+            sentence = org_sentence(self)
+            text = f"{text} ({sentence[0].upper()}{sentence[1:]}.)"
+        return text
 
     def _lazy(self, name: str, build):
         if name not in self._cache:
@@ -166,49 +77,41 @@ class Decision:
         return self._cache[name]
 
     @property
-    def statements(self) -> tuple:
-        from iamlab.policy.explain import all_statements
+    def errors(self) -> tuple:
+        """EvaluationErrors: what in the policies could not be used (and so matched nothing)."""
+        return self._lazy("errors", policy_errors)
 
+    @property
+    def statements(self) -> tuple:
         return self._lazy("statements", all_statements)
 
     @property
     def deciding(self) -> tuple:
-        from iamlab.policy.explain import deciding_statements
-
         return self._lazy("deciding", deciding_statements)
 
     @property
     def missing_context_keys(self) -> tuple:
-        from iamlab.policy.explain import missing_context_keys
-
         return self._lazy("missing", missing_context_keys)
 
     @property
     def path(self) -> tuple:
-        from iamlab.policy.explain import flow_path
-
         return self._lazy("path", flow_path)
 
     @property
     def fix(self) -> Fix | None:
-        from iamlab.policy.fix import suggest_fix
-
         return self._lazy("fix", suggest_fix)
 
     def to_text(self) -> str:
-        from iamlab.policy.render import as_text
-
         return as_text(self)
 
     def _repr_html_(self) -> str:
-        from iamlab.policy.render import as_html
-
         return as_html(self)
 
     def __repr__(self) -> str:
         r = self.request
         return (
-            f"Decision({self.result}, reason={self.reason!r}, action={r.action!r}, resource={r.resource!r})"
+            f"Decision({self.result}, reason={str(self.reason)!r}, action={r.action!r}, "
+            f"resource={r.resource!r})"
         )
 
     def __setattr__(self, name, value):

@@ -3,22 +3,27 @@
 Order (IAM User Guide, "Policy evaluation logic"):
 1. `sts:GetCallerIdentity` is always allowed.
 2. An explicit Deny in any applicable policy — identity-based, resource-based (or trust),
-   permissions boundary, session — denies.
+   permissions boundary, session, SCP, RCP — denies.
 3. Guardrails: resources nobody may change (reserved roles, AWS managed policies).
-4. Allows. In one account a resource-based policy that names the caller directly is
-   enough on its own; one naming the caller's role is capped by the boundary and session
-   policies; one naming only the account defers to identity-based policies, which are
-   capped by the boundary and session policies. Session policies cap every grant.
+4. Organizations: every SCP level must allow (see `organizations`).
+5. Allows. In one account a resource-based policy that names the caller directly (a
+   user, a role session or federated-user session ARN, or `"*"` narrowed by
+   `aws:PrincipalArn`) is enough on its own, whatever the boundary and session policies;
+   one naming the caller's role (or the IAM user who federated) is capped by them; one
+   naming only the account, or everyone, defers to or is capped by the session policy.
+   A federated-user session created without a session policy has no other permissions.
    Across accounts both sides must allow. Assuming a role always needs its trust policy.
 """
 
 from __future__ import annotations
 
-from iamlab.policy.decision import ALLOWED, EXPLICIT, IMPLICIT, Decision, Trace
+from iamlab.policy.decision import Decision
 from iamlab.policy.guardrails import protected_resource
 from iamlab.policy.model import Policy, Request, as_policy
-from iamlab.policy.principals import STRENGTH, caller_of
-from iamlab.policy.wildcards import has_wildcard, tokens_of
+from iamlab.policy.organizations import levels_of, rcps_apply, scps_apply
+from iamlab.policy.principals import STRENGTH
+from iamlab.policy.results import ALLOWED, EXPLICIT, IMPLICIT, Reason, Trace
+from iamlab.policy.view import RESOURCE_SLOTS, RequestView
 
 ROLE_ASSUMPTION_ACTIONS = frozenset(
     a.lower()
@@ -31,37 +36,23 @@ ROLE_ASSUMPTION_ACTIONS = frozenset(
     )
 )
 _DENY_REASON = {
-    "identity": "explicit_deny_identity",
-    "resource": "explicit_deny_resource",
-    "boundary": "explicit_deny_boundary",
-    "session": "explicit_deny_session",
+    "identity": Reason.EXPLICIT_DENY_IDENTITY,
+    "resource": Reason.EXPLICIT_DENY_RESOURCE,
+    "boundary": Reason.EXPLICIT_DENY_BOUNDARY,
+    "session": Reason.EXPLICIT_DENY_SESSION,
+    "scp": Reason.EXPLICIT_DENY_SCP,
+    "rcp": Reason.EXPLICIT_DENY_RCP,
 }
 
 
-class _View:
-    """The request as the matchers want it, computed once per evaluation."""
+def statement_applies(statement, view: RequestView, in_resource_policy: bool) -> str | None:
+    """How the statement applies ("any"/"direct"/"role"/"account"), or None. Action already matched.
 
-    __slots__ = ("action", "resource", "tokens", "caller", "has_boundary", "_context", "raw_context")
-
-    def __init__(self, request: Request, has_boundary: bool):
-        self.action = str(request.action).lower()
-        resource = str(request.resource)
-        self.resource = resource
-        self.tokens = tokens_of(resource) if resource != "*" and has_wildcard(resource) else None
-        self.caller = caller_of(request.principal)
-        self.has_boundary = has_boundary
-        self.raw_context = request.context if isinstance(request.context, dict) else {}
-        self._context = None
-
-    @property
-    def context(self) -> dict:
-        if self._context is None:
-            self._context = {str(k).lower(): v for k, v in self.raw_context.items()}
-        return self._context
-
-
-def statement_applies(statement, view: _View, in_resource_policy: bool) -> str | None:
-    """How the statement applies ("any"/"direct"/"role"/"account"), or None. Action already matched."""
+    "*" narrowed by an `aws:PrincipalArn` condition counts as naming the caller directly:
+    "Identity-based policy types, such as permissions boundaries or session policies, do
+    not limit permissions granted using the aws:PrincipalArn condition key with a wildcard
+    (*) in the Principal element".
+    """
     grant = statement.principal_match(view.caller, in_resource_policy, view.has_boundary)
     if grant is None:
         return None
@@ -73,6 +64,8 @@ def statement_applies(statement, view: _View, in_resource_policy: bool) -> str |
         return None
     if statement.conditions and not statement.conditions_hold(context):
         return None
+    if grant == "any" and in_resource_policy and statement.names_principal_arn:
+        return "direct"
     return grant
 
 
@@ -108,60 +101,92 @@ def evaluate(
     resource_policy=None,
     permissions_boundary=None,
     session_policy=None,
+    service_control_policies=None,
+    resource_control_policies=None,
+    management_account=None,
 ) -> Decision:
-    """Decide a request the way AWS does; see the module docstring for the order."""
+    """Decide a request the way AWS does; see the module docstring for the order.
+
+    `service_control_policies` / `resource_control_policies`: levels from the organization
+    root down to the account, each a list of documents (None: no organization); see
+    `iamlab.policy.organizations`, which also describes `management_account`.
+    """
     identity = _policies(identity_policies, "identity", "identity-based policy")
     resource = _policies(resource_policy, "resource", "resource-based policy")[:1]
     boundary = _policies(permissions_boundary, "boundary", "permissions boundary")[:1]
     sessions = _policies(session_policy, "session", "session policy")
-    view = _View(request, bool(boundary))
+    view = RequestView(request, bool(boundary))
     caller = view.caller
-    policies = [("identity", p) for p in identity]
-    for slot, found in (("resource", resource), ("boundary", boundary), ("session", sessions)):
-        policies.extend((slot, p) for p in found)
-    trace = Trace(caller, policies, view.raw_context)
     action = view.action
+    resource_account = _resource_account(request, caller)
+    scp_levels = levels_of(service_control_policies, "scp")
+    if scp_levels and not scps_apply(caller, management_account):
+        scp_levels = None
+    rcp_levels = levels_of(resource_control_policies, "rcp")
+    if rcp_levels and not rcps_apply(caller, action, resource_account, management_account):
+        rcp_levels = None
+    policies = [("identity", p) for p in identity]
+    policies += [("resource", p) for p in resource]
+    policies += [("boundary", p) for p in boundary]
+    policies += [("session", p) for p in sessions]
+    if scp_levels or rcp_levels:
+        for slot, levels in (("scp", scp_levels), ("rcp", rcp_levels)):
+            policies += [(slot, p) for level in levels or () for p in level.policies]
+    trace = Trace(view, policies)
+    trace.scp_levels, trace.rcp_levels = scp_levels or (), rcp_levels or ()
 
     if action == "sts:getcalleridentity":
-        return Decision(ALLOWED, "get_caller_identity", request, trace)
+        return Decision(ALLOWED, Reason.GET_CALLER_IDENTITY, request, trace)
+
+    role_assumption = (
+        action in ROLE_ASSUMPTION_ACTIONS and ":role/" in view.resource and ":iam::" in view.resource
+    )
+    trace.role_assumption = role_assumption
 
     # 1. Explicit deny anywhere.
     deny_reason = None
     for slot, policy in trace.policies:
-        in_resource = slot == "resource"
         for statement in policy.compiled.for_action(action)[0]:
-            if statement_applies(statement, view, in_resource) is not None:
+            if statement_applies(statement, view, slot in RESOURCE_SLOTS) is not None:
                 trace.deciding.append((slot, policy, statement))
-                deny_reason = deny_reason or _DENY_REASON[slot]
+                if deny_reason is None:
+                    trust = slot == "resource" and role_assumption
+                    deny_reason = Reason.EXPLICIT_DENY_TRUST if trust else _DENY_REASON[slot]
     if deny_reason:
         return Decision(EXPLICIT, deny_reason, request, trace)
 
     # 2. Guardrails.
     guard = protected_resource(action, view.resource)
     if guard:
-        return Decision(IMPLICIT, guard, request, trace)
+        return Decision(IMPLICIT, Reason(guard), request, trace)
 
-    # 3. Allows, per layer.
+    # 3. Organizations: every SCP level must allow (RCPFullAWSAccess allows at every RCP level).
+    for level in scp_levels or ():
+        allows = _allowing(level.policies, "scp", view)
+        if not allows:
+            trace.org_level = level.name
+            return Decision(IMPLICIT, Reason.NO_SCP_ALLOW, request, trace)
+
+    # 4. Allows, per layer.
     identity_grants = _allowing(identity, "identity", view)
     resource_grants = _allowing(resource, "resource", view)
     grant = max((g for _, _, _, g in resource_grants), key=STRENGTH.__getitem__, default=None)
     boundary_ok = True if not boundary else bool(_allowing(boundary, "boundary", view))
-    session_ok = True if not sessions else bool(_allowing(sessions, "session", view))
+    if sessions:
+        session_ok = bool(_allowing(sessions, "session", view))
+    else:  # "if you do not pass a policy with the GetFederationToken API call ... no permissions"
+        session_ok = caller.kind != "federated-user"
 
-    role_assumption = (
-        action in ROLE_ASSUMPTION_ACTIONS and ":role/" in view.resource and ":iam::" in view.resource
-    )
-    resource_account = _resource_account(request, caller)
     cross_account = (
         caller.account is not None and resource_account is not None and caller.account != resource_account
     )
     is_root = caller.kind == "root"  # the root user's identity side allows everything
     identity_ok = (bool(identity_grants) or is_root) and boundary_ok and session_ok
-    trace.cross_account, trace.role_assumption, trace.resource_grant = cross_account, role_assumption, grant
+    trace.cross_account, trace.resource_grant = cross_account, grant
     trace.identity_allows, trace.boundary_allows, trace.session_allows = (
         bool(identity_grants) or is_root,
         boundary_ok if boundary else None,
-        session_ok if sessions else None,
+        session_ok if sessions or not session_ok else None,
     )
 
     result, reason = _decide(
@@ -176,17 +201,17 @@ def evaluate(
         caller.kind,
     )
     if result == ALLOWED:
-        if reason in ("allowed_by_resource", "allowed_by_identity_and_resource"):
+        if reason in (Reason.ALLOWED_BY_RESOURCE, Reason.ALLOWED_BY_IDENTITY_AND_RESOURCE):
             trace.deciding.extend((s, p, st) for s, p, st, g in resource_grants if g == grant)
-        if reason in ("allowed_by_identity", "allowed_by_identity_and_resource"):
+        if reason in (Reason.ALLOWED_BY_IDENTITY, Reason.ALLOWED_BY_IDENTITY_AND_RESOURCE):
             trace.deciding.extend((s, p, st) for s, p, st, _ in identity_grants)
     return Decision(result, reason, request, trace)
 
 
-def _allowing(policies: list, slot: str, view: _View) -> list:
+def _allowing(policies: list, slot: str, view: RequestView) -> list:
     """Every (slot, policy, statement, grant) among the Allow statements that apply."""
     found = []
-    in_resource = slot == "resource"
+    in_resource = slot in RESOURCE_SLOTS
     for policy in policies:
         for statement in policy.compiled.for_action(view.action)[1]:
             grant = statement_applies(statement, view, in_resource)
@@ -205,35 +230,37 @@ def _decide(
     is_root,
     identity_allows,
     caller_kind,
-) -> tuple[str, str]:
+) -> tuple[str, Reason]:
     """The verdict once no explicit deny applies; returns (result, reason code)."""
     if cross_account:
         if identity_ok and grant is not None:
-            return ALLOWED, "allowed_by_identity_and_resource"
+            return ALLOWED, Reason.ALLOWED_BY_IDENTITY_AND_RESOURCE
         if grant is None and role_assumption:
-            return IMPLICIT, "trust_policy_no_match"
+            return IMPLICIT, Reason.TRUST_POLICY_NO_MATCH
         if not identity_ok:
             return IMPLICIT, _identity_side_reason(identity_allows, boundary_ok)
-        return IMPLICIT, "no_resource_allow"
-    # Same account.
-    if grant in ("any", "direct"):
-        return (ALLOWED, "allowed_by_resource") if session_ok else (IMPLICIT, "no_session_allow")
+        return IMPLICIT, Reason.NO_RESOURCE_ALLOW
+    # Same account. "The resource-based policy permissions are not limited by the session policy."
+    if grant == "direct":
+        return ALLOWED, Reason.ALLOWED_BY_RESOURCE
+    if grant == "any":
+        return (ALLOWED, Reason.ALLOWED_BY_RESOURCE) if session_ok else (IMPLICIT, Reason.NO_SESSION_ALLOW)
     if grant == "role" and boundary_ok and session_ok:
-        return ALLOWED, "allowed_by_resource"
+        return ALLOWED, Reason.ALLOWED_BY_RESOURCE
     if role_assumption:
         if grant is None:
-            return IMPLICIT, "trust_policy_no_match"
+            return IMPLICIT, Reason.TRUST_POLICY_NO_MATCH
         if identity_ok:
-            return ALLOWED, "allowed_by_identity_and_resource"
+            return ALLOWED, Reason.ALLOWED_BY_IDENTITY_AND_RESOURCE
         return IMPLICIT, _identity_side_reason(identity_allows or grant == "role", boundary_ok)
     if identity_ok:
-        return ALLOWED, "root_user" if is_root and not identity_allows else "allowed_by_identity"
-    if caller_kind in ("service", "federated") and not identity_allows:
-        return IMPLICIT, "no_resource_allow"
+        return ALLOWED, Reason.ROOT_USER if is_root and not identity_allows else Reason.ALLOWED_BY_IDENTITY
+    if caller_kind in ("service", "federated", "anonymous") and not identity_allows:
+        return IMPLICIT, Reason.NO_RESOURCE_ALLOW
     return IMPLICIT, _identity_side_reason(identity_allows or grant == "role", boundary_ok)
 
 
-def _identity_side_reason(identity_allows: bool, boundary_ok: bool) -> str:
+def _identity_side_reason(identity_allows: bool, boundary_ok: bool) -> Reason:
     if not identity_allows:
-        return "no_identity_allow"
-    return "no_boundary_allow" if not boundary_ok else "no_session_allow"
+        return Reason.NO_IDENTITY_ALLOW
+    return Reason.NO_BOUNDARY_ALLOW if not boundary_ok else Reason.NO_SESSION_ALLOW

@@ -8,7 +8,8 @@ learner's language when the fix is first asked for (`Decision.fix` is computed l
 from __future__ import annotations
 
 from iamlab.i18n import _
-from iamlab.policy.decision import ALLOWED, EXPLICIT, Fix
+from iamlab.policy.organizations import policy_name
+from iamlab.policy.results import ALLOWED, EXPLICIT, PROTECTED_REASONS, Fix
 from iamlab.policy.words import statement_label
 
 
@@ -23,7 +24,7 @@ def _principal_element(caller) -> dict:
 
 
 def suggest_fix(decision) -> Fix | None:
-    if decision.result == ALLOWED or decision.reason.endswith("_protected"):
+    if decision.result == ALLOWED or decision.reason in PROTECTED_REASONS:
         return None
     request = decision.request
     action, resource = request.action, request.resource
@@ -32,6 +33,16 @@ def suggest_fix(decision) -> Fix | None:
     if decision.result == EXPLICIT:
         deny = decision.deciding[0] if decision.deciding else None
         where = statement_label(deny) if deny else _("the Deny statement")
+        if decision.reason in ("explicit_deny_scp", "explicit_deny_rcp"):
+            return Fix(
+                "remove_deny",
+                _(
+                    "Ask the organization's administrators (its management account) to remove or narrow "
+                    "{where}: an explicit deny in an Organizations policy overrides every allow."
+                ).format(where=where),
+                None,
+                deny.policy_name if deny else None,
+            )
         return Fix(
             "remove_deny",
             _("Remove or narrow {statement}: an explicit deny overrides every allow.").format(
@@ -41,6 +52,17 @@ def suggest_fix(decision) -> Fix | None:
             deny.policy_name if deny else None,
         )
     reason = decision.reason
+    if reason == "no_scp_allow":
+        level = decision._trace.org_level
+        return Fix(
+            "widen_scp",
+            _(
+                "Allow {action} in an SCP attached to {level}: an SCP at every level from the root "
+                "to the account must allow it (only the management account can change SCPs)."
+            ).format(action=action, level=level),
+            grant,
+            policy_name("scp", level),
+        )
     if reason == "trust_policy_no_match":
         statement = {"Effect": "Allow", "Principal": _principal_element(caller), "Action": action}
         return Fix(
@@ -74,6 +96,20 @@ def suggest_fix(decision) -> Fix | None:
             ),
             grant,
             "permissions boundary",
+        )
+    if (
+        reason == "no_session_allow"
+        and decision._trace.session_allows is False
+        and not any(slot == "session" for slot, _policy in decision._trace.policies)
+    ):
+        return Fix(
+            "widen_session_policy",
+            _(
+                "A federated-user session created without a session policy has no permissions: call "
+                "GetFederationToken again with a session policy that allows {action} on {resource}."
+            ).format(action=action, resource=resource),
+            grant,
+            "session policy",
         )
     if reason == "no_session_allow":
         return Fix(

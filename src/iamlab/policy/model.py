@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from iamlab.policy.errors import MalformedPolicyDocument
 from iamlab.policy.parse import CompiledPolicy, load_document
 
-KINDS = ("identity", "resource", "trust", "boundary", "session")
+KINDS = ("identity", "resource", "trust", "boundary", "session", "scp", "rcp")
 _COMPILED: dict = {}
 _PARSED: dict = {}
-_BY_IDENTITY: dict = {}  # id(dict document) -> (document, snapshot, Policy): skips re-serialising
+_BY_IDENTITY: dict = {}  # (id(dict document), kind, name) -> (document, snapshot, Policy)
 _CACHE_LIMIT = 4096
 
 
@@ -26,6 +26,10 @@ class Request:
 
     `resource_account` None means: the account in the resource ARN, else the principal's.
     `context` holds condition keys (names are matched case-insensitively).
+    `principal` may be `{"type": "Anonymous"}` (or "anonymous") for an unsigned request.
+    `session_issuer` is the ARN of the IAM user who federated a federated-user session
+    (GetFederationToken); a resource policy naming that user then applies to the session.
+    When it is None the engine takes the user of the session's name in the same account.
     """
 
     principal: str
@@ -33,6 +37,7 @@ class Request:
     resource: str
     resource_account: str | None = None
     context: dict = field(default_factory=dict)
+    session_issuer: str | None = None
 
 
 def content_key(document) -> object:
@@ -104,9 +109,9 @@ class Policy:
     def statements(self) -> tuple:
         return self.compiled.statements
 
-    @property
-    def label(self) -> str:
-        return self.name or f"{self.kind} policy"
+    def named(self, name: str) -> Policy:
+        """The same policy under another name (shares the compiled form)."""
+        return Policy(self.document, self.kind, name, self.source_type, self.compiled)
 
     def __repr__(self) -> str:
         return f"Policy(kind={self.kind!r}, name={self.name!r}, statements={len(self.statements)})"
@@ -121,14 +126,14 @@ def as_policy(document, kind: str, name: str | None = None) -> Policy:
     if isinstance(document, Policy):
         return document
     if isinstance(document, dict):
-        seen = _BY_IDENTITY.get(id(document))
-        if seen is not None and seen[0] is document and seen[3] == (kind, name) and seen[1] == document:
+        seen = _BY_IDENTITY.get((id(document), kind, name))
+        if seen is not None and seen[0] is document and seen[1] == document:
             return seen[2]
         found = _lenient(document, kind, name)
         if len(_BY_IDENTITY) > _CACHE_LIMIT:
             _BY_IDENTITY.clear()
         try:
-            _BY_IDENTITY[id(document)] = (document, copy.deepcopy(document), found, (kind, name))
+            _BY_IDENTITY[(id(document), kind, name)] = (document, copy.deepcopy(document), found)
         except (TypeError, ValueError, RecursionError, copy.Error):
             pass
         return found

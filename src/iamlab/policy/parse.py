@@ -43,10 +43,11 @@ def raw_statements(document) -> list:
 class CompiledPolicy:
     """The statements of one document, with per-action lookups memoised."""
 
-    __slots__ = ("document", "version", "statements", "_by_action", "has_conditions")
+    __slots__ = ("document", "parsed", "version", "statements", "_by_action")
 
     def __init__(self, document):
         self.document = document
+        self.parsed = isinstance(document, dict)  # False: not a JSON object, so it holds nothing
         version = document.get("Version") if isinstance(document, dict) else None
         self.version = version if isinstance(version, str) else None
         substitute = self.version == CURRENT_VERSION

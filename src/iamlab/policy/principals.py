@@ -5,8 +5,9 @@ A caller can be named in several ways, and *how* it was named matters to AWS's d
 - "any": `"*"` or `{"AWS": "*"}` — everyone;
 - "direct": the caller's own ARN (user, role session, federated user, root), or its
   service / federated provider / canonical user id;
-- "role": the ARN of the role a session belongs to (or the role ARN itself) — such grants
-  are capped by the role's permissions boundary and session policies;
+- "role": the ARN of the role a session belongs to (or the role ARN itself), or of the IAM
+  user who federated a `GetFederationToken` session — such grants are capped by the
+  boundary and session policies;
 - "account": the 12-digit account id or `arn:aws:iam::ACCOUNT:root` — a delegation to the
   account, which still needs an identity-based allow.
 """
@@ -14,11 +15,15 @@ A caller can be named in several ways, and *how* it was named matters to AWS's d
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 STRENGTH = {"any": 4, "direct": 4, "role": 2, "account": 1}
+# Callers of these actions are identity providers, even when the provider's name ends in
+# .amazonaws.com (cognito-identity.amazonaws.com): they match `Federated`, never `Service`.
+FEDERATION_ACTIONS = frozenset(("sts:assumerolewithwebidentity", "sts:assumerolewithsaml"))
+ANONYMOUS = "anonymous"
 
 
 @dataclass(frozen=True)
@@ -26,9 +31,10 @@ class Caller:
     """The parts of a principal ARN the decision needs."""
 
     arn: str
-    kind: str  # user | role | assumed-role | federated-user | root | service | federated | other
+    kind: str  # user | role | assumed-role | federated-user | root | service | federated | anonymous | other
     account: str | None
     role_name: str | None = None  # for roles and role sessions
+    issuer: str | None = None  # the IAM user who federated a federated-user session, when known
 
     @property
     def role_arn(self) -> str | None:
@@ -36,11 +42,55 @@ class Caller:
             return f"arn:aws:iam::{self.account}:role/{self.role_name}"
         return None
 
+    @property
+    def service_linked(self) -> bool:
+        """A service-linked role or its session (path /aws-service-role/, names AWSServiceRoleFor...)."""
+        if self.kind == "role":
+            return ":role/aws-service-role/" in self.arn
+        return self.kind == "assumed-role" and (self.role_name or "").startswith("AWSServiceRoleFor")
+
+    @property
+    def in_account(self) -> bool:
+        """An IAM identity of an account (what SCPs limit), not a service, provider or anonymous."""
+        return self.account is not None and self.kind in (
+            "user",
+            "role",
+            "assumed-role",
+            "federated-user",
+            "root",
+        )
+
+
+def request_caller(principal, action: str, session_issuer: str | None = None) -> Caller:
+    """The caller of a request: its principal read in the light of the action.
+
+    An anonymous request names `{"type": "Anonymous"}` (or "anonymous") as its principal.
+    """
+    if isinstance(principal, dict):
+        kind = str(principal.get("type", "")).lower()
+        principal = ANONYMOUS if kind == ANONYMOUS else principal.get("arn") or principal.get("id") or ""
+    caller = caller_of(str(principal))
+    if action in FEDERATION_ACTIONS and caller.kind in ("service", "other"):
+        caller = replace(caller, kind="federated", account=None)
+    if caller.kind == "federated-user":
+        caller = replace(caller, issuer=str(session_issuer) if session_issuer else _same_named_user(caller))
+    return caller
+
+
+def _same_named_user(caller: Caller) -> str:
+    """The IAM user a federated-user session is taken to belong to when the request does not say:
+    the user of the same name in the same account (the session name is the caller's choice, so
+    pass `Request.session_issuer` whenever the real user is known)."""
+    name = caller.arn.split(":", 5)[5].split("/", 1)[1]
+    return f"arn:aws:iam::{caller.account}:user/{name}"
+
 
 @lru_cache(maxsize=4096)
 def caller_of(principal: str) -> Caller:
     """Classify a request principal string (never fails)."""
     principal = str(principal)
+    if principal.lower() == ANONYMOUS:
+        return Caller(ANONYMOUS, "anonymous", None)
     if _ACCOUNT_ID.match(principal):
         return Caller(f"arn:aws:iam::{principal}:root", "root", principal)
     parts = principal.split(":", 5)
@@ -132,6 +182,10 @@ class PrincipalSpec:
             return "direct" if caller.arn.lower() in self.federated else None
         if kind == "assumed-role" and (caller.account, caller.role_name) in self.roles:
             return "role"
+        if kind == "federated-user" and caller.issuer in self.arns:
+            return "role"
+        if kind == "anonymous":
+            return None
         if caller.account and caller.account in self.accounts:
             return "account"
         return None

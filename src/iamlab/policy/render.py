@@ -6,7 +6,7 @@ import html
 import json
 
 from iamlab.i18n import _
-from iamlab.policy.decision import ALLOWED, EXPLICIT
+from iamlab.policy.results import ALLOWED, EXPLICIT
 from iamlab.policy.words import statement_label
 
 COLOURS = {ALLOWED: "#1a7f37", EXPLICIT: "#cf222e", "ImplicitlyDenied": "#9a6700"}
@@ -39,7 +39,7 @@ def as_text(decision) -> str:
         _("{result}: {principal} → {action} on {resource}").format(
             result=decision.result, principal=r.principal, action=r.action, resource=r.resource
         ),
-        _("Why: {why}").format(why=_(decision.explanation)),
+        _("Why: {why}").format(why=decision.explanation),
     ]
     if decision.message:  # AWS's own words, verbatim
         lines.append(_("AWS says: {message}").format(message=decision.message))
@@ -50,6 +50,9 @@ def as_text(decision) -> str:
         lines.extend(f"  - {_match_line(m)}" for m in decision.deciding)
     if decision.missing_context_keys:
         lines.append(_("Missing context keys: {keys}").format(keys=", ".join(decision.missing_context_keys)))
+    if decision.errors:
+        lines.append(_("Policy errors (these parts matched nothing):"))
+        lines.extend(f"  - {error}" for error in decision.errors)
     fix = decision.fix
     if fix is not None:
         lines.append(_("Fix: {fix}").format(fix=fix.text))
@@ -79,6 +82,10 @@ def as_html(decision) -> str:
         code = f"<pre style='margin:4px 0;background:#f6f8fa;padding:6px'>{body}</pre>"
         label = _("Fix:")
         fix_html = f"<div><b>{e(label)}</b> {e(fix.text)}{code if fix.statement else ''}</div>"
+    errors = "".join(f"<li>{e(str(error))}</li>" for error in decision.errors)
+    if errors:
+        title = e(_("Policy errors (these parts matched nothing):"))
+        fix_html = f"<div style='color:#cf222e'><b>{title}</b><ul>{errors}</ul></div>{fix_html}"
     message = (
         "<div class='iamlab-aws-message' style='font-family:monospace;font-size:12px'>"
         f"{e(decision.message)}</div>"
@@ -97,7 +104,7 @@ def as_html(decision) -> str:
             resource=f"<code>{e(r.resource)}</code>",
         )
         + "</div>"
-        f"<div><b>{e(why)}</b> {e(_(decision.explanation))}</div>{message}"
+        f"<div><b>{e(why)}</b> {e(decision.explanation)}</div>{message}"
         f"<div><b>{e(path_label)}</b> {path}</div>"
         "<details><summary>"
         + e(_("Statements ({count})").format(count=len(decision.statements)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from iamlab.i18n import N_
 from iamlab.policy.conditions import Condition
 from iamlab.policy.principals import PrincipalSpec
 from iamlab.policy.variables import Template
@@ -95,21 +96,27 @@ class Statement:
         "principal",
         "not_principal",
         "conditions",
-        "condition_error",
+        "names_principal_arn",
+        "errors",
     )
 
     def __init__(self, index: int, raw, substitute: bool):
         self.index = index
         self.raw = raw
-        self.usable = isinstance(raw, dict)
+        self.usable = True
+        # why parts of it can never match, for Decision.errors: (English message id, its fields),
+        # translated when a decision is explained rather than frozen at compile time
+        self.errors: list[tuple[str, dict]] = []
+        if not isinstance(raw, dict):
+            self._unusable(N_("a statement must be a JSON object; the statement never matches"))
         body = raw if isinstance(raw, dict) else {}
         sid = body.get("Sid")
         self.sid = sid if isinstance(sid, str) else None
         effect = body.get("Effect")
         self.effect = effect if effect in ("Allow", "Deny") else None
         self.is_deny = effect == "Deny"
-        if self.effect is None:
-            self.usable = False
+        if self.effect is None and isinstance(raw, dict):
+            self._unusable(N_('Effect must be "Allow" or "Deny"; the statement never matches'))
         self._compile_actions(body)
         self._compile_resources(body, substitute)
         self._compile_principal(body)
@@ -120,7 +127,9 @@ class Statement:
         self.not_action = has_not and not has_action
         actions = _strings(body.get("NotAction" if self.not_action else "Action", []))
         if has_action == has_not or actions is None or not actions:
-            self.usable = False
+            self._unusable(
+                N_("it needs Action or NotAction (not both), a string or list; the statement never matches")
+            )
             actions = actions or ()
         self.actions = actions
         source = "|".join(f"(?:{regex_source(tokens_of(a), segmented=False)})" for a in actions)
@@ -130,20 +139,22 @@ class Statement:
         has_resource, has_not = "Resource" in body, "NotResource" in body
         self.not_resource = has_not and not has_resource
         if has_resource and has_not:
-            self.usable = False
+            self._unusable(N_("Resource and NotResource cannot both be present; the statement never matches"))
         if not has_resource and not has_not:
             self.resources = None  # absent: matches any resource in a resource policy, none elsewhere
             return
         patterns = _strings(body.get("NotResource" if self.not_resource else "Resource"))
         if patterns is None:
-            self.usable = False
+            self._unusable(N_("Resource must be a string or a list of strings; the statement never matches"))
             patterns = ()
         self.resources = ResourceSpec(patterns, substitute)
 
     def _compile_principal(self, body: dict) -> None:
         has_principal, has_not = "Principal" in body, "NotPrincipal" in body
         if has_principal and has_not:
-            self.usable = False
+            self._unusable(
+                N_("Principal and NotPrincipal cannot both be present; the statement never matches")
+            )
         self.not_principal = has_not and not has_principal
         if not has_principal and not has_not:
             self.principal = None
@@ -152,23 +163,33 @@ class Statement:
 
     def _compile_conditions(self, body: dict, substitute: bool) -> None:
         self.conditions: tuple = ()
-        self.condition_error = False
+        self.names_principal_arn = False
         block = body.get("Condition")
         if block is None:
             return
         if not isinstance(block, dict):
-            self.usable = False
-            self.condition_error = True
+            self._unusable(N_("Condition must be a JSON object; the statement never matches"))
             return
         found = []
         for operator, keys in block.items():
             if not isinstance(keys, dict):
-                self.usable = False
-                self.condition_error = True
+                self._unusable(
+                    N_("Condition {operator} must map condition keys to values; the statement never matches"),
+                    operator=operator,
+                )
                 continue
             for key, values in keys.items():
-                found.append(Condition(operator, key, values, substitute))
+                condition = Condition(operator, key, values, substitute)
+                if condition.operator.base is None:
+                    template = N_("unknown condition operator {operator}: the condition never matches")
+                    self.errors.append((template, {"operator": operator}))
+                found.append(condition)
         self.conditions = tuple(found)
+        self.names_principal_arn = any(c.names_principal_arn for c in found)
+
+    def _unusable(self, template: str, **fields) -> None:
+        self.usable = False
+        self.errors.append((template, fields))
 
     # -- matching -----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from iamlab.policy import catalog
 from iamlab.policy.conditions import parse_operator, to_epoch
 from iamlab.policy.errors import MalformedPolicyDocument
 from iamlab.policy.parse import CURRENT_VERSION, load_document
+from iamlab.policy.statement import as_list
 
 SYNTAX = "Syntax errors in policy."
 LEGACY = "The policy failed legacy parsing"
@@ -37,7 +38,7 @@ PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e"
 _SID = re.compile(r"^[0-9A-Za-z]*$")
 _VENDOR = re.compile(r"^[A-Za-z0-9*?-]+$")
 _AWS_PRINCIPAL = re.compile(r"^(\d{12}|arn:aws[\w-]*:(iam|sts)::(\d{12}|aws):.+)$")
-IDENTITY_KINDS = ("identity", "boundary", "session")
+IDENTITY_KINDS = ("identity", "boundary", "session", "scp")
 
 
 @dataclass(frozen=True)
@@ -88,10 +89,6 @@ def first_error(parsed, kind: str) -> MalformedPolicyDocument | None:
     return None
 
 
-def _as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
-
-
 def _check(doc, kind: str, out: list, errors_only: bool = False) -> None:
     def error(message: str, path: str | None = None, stop: bool = True) -> None:
         out.append(Finding("error", message, path))
@@ -130,7 +127,7 @@ def _check(doc, kind: str, out: list, errors_only: bool = False) -> None:
                     f"Statement[{i}].Sid",
                 )
     for i, st in enumerate(statements):
-        if not _as_list(st.get("Action", st.get("NotAction", []))):
+        if not as_list(st.get("Action", st.get("NotAction", []))):
             error("Policy statement must contain actions.", f"Statement[{i}].Action")
     for i, st in enumerate(statements):
         _resources(st, i, kind, error)
@@ -173,7 +170,7 @@ def _syntax(doc, error) -> list[dict]:
         if "Effect" in st and not isinstance(st["Effect"], str):
             error(SYNTAX, f"{where}.Effect")
         for element in ("Action", "NotAction", "Resource", "NotResource"):
-            if element in st and not all(isinstance(v, str) for v in _as_list(st[element])):
+            if element in st and not all(isinstance(v, str) for v in as_list(st[element])):
                 error(SYNTAX, f"{where}.{element}")
         for element in ("Principal", "NotPrincipal"):
             if element in st and not _principal_shape_ok(st[element]):
@@ -191,7 +188,7 @@ def _principal_shape_ok(value) -> bool:
     for key, items in value.items():
         if key not in PRINCIPAL_TYPES:
             return False
-        if not all(isinstance(v, str) for v in _as_list(items)) or items == []:
+        if not all(isinstance(v, str) for v in as_list(items)) or items == []:
             return False
     return True
 
@@ -203,7 +200,7 @@ def _condition_shape(block, where: str, error) -> None:
         if parse_operator(operator).base is None or not isinstance(keys, dict):
             error(SYNTAX, f"{where}.{operator}")
         for key, values in keys.items():
-            for value in _as_list(values):
+            for value in as_list(values):
                 if isinstance(value, (dict, list)) or value is None:
                     error(SYNTAX, f"{where}.{operator}.{key}")
 
@@ -214,14 +211,14 @@ def _principal_rules(statements: list, kind: str, error) -> None:
         has = "Principal" in st or "NotPrincipal" in st
         if kind in IDENTITY_KINDS and has:
             error("Policy document should not specify a principal.", f"{where}.Principal")
-        if kind in ("resource", "trust") and not has:
+        if kind in ("resource", "trust", "rcp") and not has:
             error("Missing required field Principal", f"{where}.Principal")
         if kind == "trust" and ("Resource" in st or "NotResource" in st):
             error("Has prohibited field Resource", f"{where}.Resource")
         if kind in ("resource", "trust") and has:
             value = st.get("Principal", st.get("NotPrincipal"))
             if isinstance(value, dict):
-                for item in _as_list(value.get("AWS", [])):
+                for item in as_list(value.get("AWS", [])):
                     if item != "*" and not _AWS_PRINCIPAL.match(item):
                         error(f'Invalid principal in policy: "AWS":"{item}"', f"{where}.Principal")
 
@@ -230,7 +227,7 @@ def _resources(st: dict, i: int, kind: str, error) -> None:
     where = f"Statement[{i}]"
     if kind == "trust":
         return
-    values = _as_list(st.get("Resource", st.get("NotResource", [])))
+    values = as_list(st.get("Resource", st.get("NotResource", [])))
     if not values:
         error("Policy statement must contain resources.", f"{where}.Resource")
     for value in values:
@@ -260,7 +257,7 @@ def _resources(st: dict, i: int, kind: str, error) -> None:
 def _actions(st: dict, i: int, kind: str, error, warn) -> None:
     element = "Action" if "Action" in st else "NotAction"
     where = f"Statement[{i}].{element}"
-    for action in _as_list(st.get(element, [])):
+    for action in as_list(st.get(element, [])):
         if action == "*":
             continue
         if ":" not in action:
@@ -287,7 +284,7 @@ def _conditions(st: dict, i: int, error, warn) -> None:
         for key, values in keys.items():
             where = f"Statement[{i}].Condition.{operator}.{key}"
             if op.base and op.base.startswith("date"):
-                for value in _as_list(values):
+                for value in as_list(values):
                     if "${" in str(value):
                         continue
                     try:

@@ -37,6 +37,18 @@ def policy_kind_name(kind: str | None) -> str:
     return _(name) if name else _("a policy")
 
 
+def policy_label(policy) -> str:
+    """A Policy's name for people: its own name, else its kind ("identity-based policy")."""
+    return _(policy.name) if policy.name else policy_kind_name(policy.kind)
+
+
+def statement_where(sid: str | None, index: int) -> str:
+    """`statement Sid` / `statement #2`: where in its policy a statement is."""
+    if sid:
+        return _("statement {sid}").format(sid=sid)
+    return _("statement #{index}").format(index=index)
+
+
 def statement_label(statement) -> str:
     """`trust policy of role R, statement #0 (Allow)`, from whatever the engine's StatementMatch carries.
 

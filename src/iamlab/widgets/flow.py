@@ -101,15 +101,18 @@ def taken_steps(decision) -> list[TakenStep]:
     """`decision.path` as TakenSteps; empty when the engine gives no path."""
     found = []
     for item in getattr(decision, "path", None) or ():
+        verdict = ""  # the engine's typed verdict (its values are the tones), when it gives one
         if isinstance(item, (tuple, list)) and len(item) >= 2:
             name, outcome, detail = str(item[0]), str(item[1]), str(item[2]) if len(item) > 2 else ""
         else:
             name = str(_field(item, "step", "name", "stage", "key", "label", default=item))
             outcome = str(_field(item, "outcome", "result", "answer"))
             detail = str(_field(item, "detail", "details", "note", "reason", "text"))
+            verdict = str(_field(item, "verdict"))
         key = _field(item, "key", default=None) if not isinstance(item, (tuple, list)) else None
         key = key if key in {s.key for s in STEPS} else step_key(name)
-        found.append(TakenStep(key, name, outcome, detail, tone_of(outcome)))
+        tone = verdict if verdict in TONES else tone_of(outcome)
+        found.append(TakenStep(key, name, outcome, detail, tone))
     return found
 
 

@@ -193,3 +193,62 @@ def test_exercise_feedback_and_notices_speak_korean(korean, lab, article):
     texts += [out.getvalue(), repr(exercises.check_playground(lab, article))]
     assert "닫혔습니다" in out.getvalue()
     assert_korean(texts)
+
+
+def organizations_decisions():
+    """Decisions an Organizations lesson would show: SCP and RCP denies, a level without an SCP
+    allow, an allow through every level, and a policy with errors."""
+    from iamlab.policy import Request, evaluate
+
+    user = "arn:aws:iam::111122223333:user/jonnung"
+    full = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    no_list = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "NoList", "Effect": "Deny", "Action": "s3:ListAllMyBuckets", "Resource": "*"}],
+    }
+    empty = {"Version": "2012-10-17", "Statement": []}
+    list_buckets = Request(user, "s3:ListAllMyBuckets", "*")
+    broken = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEqualz": {"a": "b"}}},
+            {"Effect": "Permit"},
+        ],
+    }
+    no_get = {  # RCPs name their principals, like resource-based policies
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}],
+    }
+    get_object = Request(user, "s3:GetObject", "arn:aws:s3:::bucket/key")
+    return [
+        evaluate(
+            list_buckets, [full], service_control_policies=[[full], {"id": "ou-1a", "policies": [no_list]}]
+        ),
+        evaluate(list_buckets, [full], service_control_policies=[[full], [empty]]),
+        evaluate(
+            list_buckets, [full], service_control_policies=[[full], [full]], resource_control_policies=[[]]
+        ),
+        evaluate(get_object, [full], resource_control_policies=[[no_get]]),
+        evaluate(get_object, [broken]),
+    ]
+
+
+def test_organizations_explanations_and_policy_errors_speak_korean(korean):
+    """SCPs and RCPs in AWS's Korean terms; AWS's own AccessDenied text stays verbatim English."""
+    from iamlab.widgets import FlowDiagram, FlowView, explain
+
+    decisions = organizations_decisions()
+    texts = []
+    for decision in decisions:
+        for shown in (explain(decision), FlowView(decision)):
+            texts += [repr(shown), shown._repr_html_()]
+        texts += [decision.to_text(), decision._repr_html_(), FlowDiagram(decision).value]
+    assert_korean(texts)
+    scp_deny, no_scp_allow, allowed, rcp_deny, broken = decisions
+    assert "서비스 제어 정책(SCP)" in scp_deny.explanation and "OU ou-1a의 SCP" in scp_deny.explanation
+    assert "with an explicit deny in a service control policy" in scp_deny.message  # AWS's words
+    assert "관리 계정" in scp_deny.fix.text and "관리 계정" in no_scp_allow.fix.text
+    assert [step.name for step in no_scp_allow.path][-1] == "Organizations"  # data stays a message id
+    assert "조직 정책" in no_scp_allow.to_text() and "조직 정책" in allowed.to_text()
+    assert "리소스 제어 정책(RCP)" in rcp_deny.explanation
+    assert "알 수 없는 조건 연산자 StringEqualz" in broken.to_text() and "정책 오류" in broken.to_text()

@@ -20,6 +20,8 @@ import moto.s3.models as moto_s3_models
 import moto.sts.models as moto_sts_models
 from moto.moto_api._internal import mock_random
 
+from iamlab.lab import iam_api
+
 
 class HookPointMoved(RuntimeError):
     """moto changed where iamlab hooks in; enforcement cannot be guaranteed."""
@@ -121,6 +123,7 @@ def install() -> None:
     moto_sts_models.STSBackend.assume_role = assume_role
     moto_sts_models.random_session_token = _seeded_session_token
     _route_utcnow_to_lab_clock(moto_utils.utcnow)
+    iam_api.install()
     moto_s3_models.datetime = types.SimpleNamespace(
         datetime=_LabDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone
     )

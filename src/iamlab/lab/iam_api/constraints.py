@@ -24,15 +24,18 @@ _ASTRAL = re.compile(r"\\u(10|[1-9A-F])([0-9A-F]{4})")
 
 @functools.cache
 def _matcher(pattern: str):
-    """A full-match predicate for one of AWS's (Java) patterns."""
+    """A full-match predicate for one of AWS's (Java) patterns; one Python cannot read accepts all."""
     categories = tuple(_CATEGORY.findall(pattern))
-    if categories:  # `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`: Unicode categories plus literal characters
-        literal = re.compile(_CATEGORY.sub("", pattern)[:-1] if pattern.endswith("+") else pattern)
-        return lambda value: (
-            bool(value)
-            and all(unicodedata.category(ch)[0] in categories or literal.fullmatch(ch) for ch in value)
-        )
-    compiled = re.compile(_ASTRAL.sub(lambda m: f"\\U00{int(m[1], 16):02X}{m[2]}", pattern), re.ASCII)
+    try:
+        if categories:  # `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`: Unicode categories, literal characters, + or *
+            body = _CATEGORY.sub("", pattern)
+            literal, empty_allowed = re.compile(body[:-1]), body.endswith("*")
+            return lambda value: (bool(value) or empty_allowed) and all(
+                unicodedata.category(ch)[0] in categories or literal.fullmatch(ch) for ch in value
+            )
+        compiled = re.compile(_ASTRAL.sub(lambda m: f"\\U00{int(m[1], 16):02X}{m[2]}", pattern), re.ASCII)
+    except re.error:
+        return lambda value: True
     return lambda value: compiled.fullmatch(value) is not None
 
 

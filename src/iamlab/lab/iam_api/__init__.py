@@ -12,6 +12,7 @@ The gate calls `check_request` before it authorizes and `before_action` once it 
 from __future__ import annotations
 
 from moto.core.responses import ActionResult
+from moto.core.utils import get_service_model
 from moto.iam.responses import IamResponse
 from moto.sts.responses import TokenResponse
 
@@ -71,6 +72,16 @@ def _serialized_as_aws(original):
     return serialized
 
 
+def _parsed_if_known(original):
+    """moto parses parameters by the operation's model; an unknown one is left to `check_request`."""
+
+    def parse_parameters(handler, request):
+        if handler._get_action() in get_service_model(handler.boto3_service_name).operation_names:
+            original(handler, request)
+
+    return parse_parameters
+
+
 _installed = False
 
 
@@ -81,4 +92,5 @@ def install() -> None:
         return
     for response_class in (IamResponse, TokenResponse):
         response_class.serialized = _serialized_as_aws(response_class.serialized)
+        response_class.parse_parameters = _parsed_if_known(response_class.parse_parameters)
     _installed = True

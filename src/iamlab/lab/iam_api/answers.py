@@ -9,8 +9,11 @@ rendered as AWS renders them (Code, Message, Type and nothing else).
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
+
+from moto.core.utils import get_service_model
 
 from iamlab.lab.iam_api.words import STATUS, say
 
@@ -116,8 +119,6 @@ DROPPED = {
     "CreatePolicyVersion": ("PolicyVersion/Document",),
     "ListPolicyVersions": ("Versions/member/Document",),
 }
-# Members AWS always sends that moto leaves out.
-DEFAULTS = {"ListPolicyVersions": {"IsTruncated": "false"}}
 # Where policies appear, to carry PermissionsBoundaryUsageCount.
 POLICIES = {"CreatePolicy": "Policy", "GetPolicy": "Policy", "ListPolicies": "Policies/member"}
 # Where instance profiles appear, and whether AWS sends their Tags when there are none.
@@ -128,13 +129,27 @@ PROFILES = {
     "ListInstanceProfilesForRole": ("InstanceProfiles/member", False),
 }
 SESSIONS = {"AssumeRole": _assume_role, "GetFederationToken": _federation_token}
-RESHAPED = set(DROPPED) | set(DEFAULTS) | set(POLICIES) | set(PROFILES) | set(SESSIONS)
+
+
+@functools.cache
+def _paginated(service: str) -> frozenset[str]:
+    """Operations whose answer AWS always marks IsTruncated, true or false; moto sometimes leaves it out."""
+    model = get_service_model(service)
+    return frozenset(
+        name
+        for name in model.operation_names
+        if model.operation_model(name).output_shape is not None
+        and "IsTruncated" in model.operation_model(name).output_shape.members
+    )
+
+
+RESHAPED = set(DROPPED) | set(POLICIES) | set(PROFILES) | set(SESSIONS) | _paginated("iam")
 
 
 def _fix(api: str, result, params, context) -> None:
     _drop(result, *DROPPED.get(api, ()))
-    for name, text in DEFAULTS.get(api, {}).items():
-        _ensure(result, name, text)
+    if api in _paginated("iam"):
+        _ensure(result, "IsTruncated", "false")
     if api in POLICIES:
         _policies(result, POLICIES[api], context)
     if api in PROFILES:

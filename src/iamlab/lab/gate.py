@@ -286,16 +286,9 @@ class Gate:
         seconds = int(params.get("DurationSeconds", "3600"))
         chained = caller.kind == "assumed-role"
         if chained and seconds > CHAINED_SESSION_LIMIT:
-            raise AWSError(
-                "ValidationError",
-                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by "
-                "role chaining.",
-            )
+            raise say("duration_chained")
         if role is not None and seconds > int(role.max_session_duration or 3600):
-            raise AWSError(
-                "ValidationError",
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-            )
+            raise say("duration_role_max")
         session_policies = []
         if params.get("Policy"):
             self._validate_document(params["Policy"], "session")

@@ -79,6 +79,18 @@ WORDS: dict[str, Word] = {
         "CreateUser, CreateRole, Put*PermissionsBoundary",
         "the permissions boundary is not a policy ARN",
     ),
+    "duration_chained": Word(
+        "ValidationError",
+        "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+        "AssumeRole",
+        "a role session asks for more than 3600 seconds",
+    ),
+    "duration_role_max": Word(
+        "ValidationError",
+        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+        "AssumeRole",
+        "DurationSeconds is above the role's MaxSessionDuration",
+    ),
     "no_user_name": Word(
         "ValidationError",
         "Must specify userName when calling with non-User credentials",
@@ -100,6 +112,12 @@ WORDS: dict[str, Word] = {
         "Instance Profile {name} cannot be found.",
         "any naming InstanceProfileName",
         "no such instance profile",
+    ),
+    "no_principal": Word(
+        "NoSuchEntity",
+        "The principal {arn} cannot be found.",
+        "SimulatePrincipalPolicy",
+        "PolicySourceArn names no user or role of the account",
     ),
     "no_role_in_profile": Word(
         "NoSuchEntity",

@@ -109,6 +109,7 @@ def _big_document(size):
     return doc(allow([f"s3:Get{'x' * 20}{i}" for i in range(size // 30)]))
 
 
+LONG_POLICY = doc(allow([f"s3:GetObject{'x' * 10}{i}" for i in range(100)]))
 BIG_TRUST = json.dumps(
     {
         "Version": "2012-10-17",
@@ -187,6 +188,14 @@ CASES = [
         "ValidationError",
         invalid("path", f"satisfy regular expression pattern: {PATH_PATTERN}"),
         cli=True,
+    ),
+    Case(
+        "user-path-513",
+        "iam",
+        "CreateUser",
+        {"UserName": "p4", "Path": "/" + "a" * 511 + "/"},
+        "ValidationError",
+        invalid("path", "have length less than or equal to 512"),
     ),
     Case(
         "user-name-missing",
@@ -811,6 +820,121 @@ CASES = [
         {"UserName": "admin"},
         keys={"": {"PolicyNames", "IsTruncated"}},
     ),
+    Case(
+        "list-policies",
+        "iam",
+        "ListPolicies",
+        {"Scope": "Local"},
+        keys={"": {"Policies", "IsTruncated"}, "Policies.0": POLICY_KEYS},
+        given=_given(_policy("c-pol-list")),
+    ),
+    Case(
+        "attach-user-policy",
+        "iam",
+        "AttachUserPolicy",
+        {"UserName": "c-att-u", "PolicyArn": _arn("c-att-up")},
+        keys={"": set()},
+        given=_user_with("c-att-u", _policy("c-att-up")),
+    ),
+    Case(
+        "attach-group-policy",
+        "iam",
+        "AttachGroupPolicy",
+        {"GroupName": "c-att-g", "PolicyArn": _arn("c-att-gp")},
+        keys={"": set()},
+        given=_given(("create_group", {"GroupName": "c-att-g"}), _policy("c-att-gp")),
+    ),
+    Case(
+        "attached-group-policies",
+        "iam",
+        "ListAttachedGroupPolicies",
+        {"GroupName": "c-lag"},
+        keys={"": {"AttachedPolicies", "IsTruncated"}},
+        given=_given(("create_group", {"GroupName": "c-lag"})),
+    ),
+    Case("list-groups", "iam", "ListGroups", {}, keys={"": {"Groups", "IsTruncated"}}),
+    Case(
+        "put-role-policy",
+        "iam",
+        "PutRolePolicy",
+        {"RoleName": "c-prp", "PolicyName": "p", "PolicyDocument": POLICY},
+        keys={"": set()},
+        given=_given(_role("c-prp")),
+    ),
+    Case(
+        "delete-user-policy",
+        "iam",
+        "DeleteUserPolicy",
+        {"UserName": "c-dup-p", "PolicyName": "p"},
+        keys={"": set()},
+        given=_user_with(
+            "c-dup-p",
+            ("put_user_policy", {"UserName": "c-dup-p", "PolicyName": "p", "PolicyDocument": POLICY}),
+        ),
+    ),
+    Case(
+        "delete-user-policy-missing",
+        "iam",
+        "DeleteUserPolicy",
+        {"UserName": "admin", "PolicyName": "nope"},
+        "NoSuchEntity",
+        "The user policy with name nope cannot be found.",
+    ),
+    Case(
+        "tag-role",
+        "iam",
+        "TagRole",
+        {"RoleName": "c-tr", "Tags": [{"Key": "team", "Value": "a"}]},
+        keys={"": set()},
+        given=_given(_role("c-tr")),
+    ),
+    Case(
+        "untag-role",
+        "iam",
+        "UntagRole",
+        {"RoleName": "c-ur", "TagKeys": ["team"]},
+        keys={"": set()},
+        given=_given(_role("c-ur")),
+    ),
+    Case(
+        "put-user-boundary",
+        "iam",
+        "PutUserPermissionsBoundary",
+        {"UserName": "c-pub", "PermissionsBoundary": _arn("c-pub-p")},
+        keys={"": set()},
+        given=_user_with("c-pub", _policy("c-pub-p")),
+    ),
+    Case(
+        "put-user-boundary-missing",
+        "iam",
+        "PutUserPermissionsBoundary",
+        {"UserName": "admin", "PermissionsBoundary": _arn("c-none")},
+        "NoSuchEntity",
+        f"Scope ARN: {_arn('c-none')} does not exist or is not attachable.",
+        cli=True,
+    ),
+    Case(
+        "delete-user-boundary",
+        "iam",
+        "DeleteUserPermissionsBoundary",
+        {"UserName": "c-dub"},
+        keys={"": set()},
+        given=_user_with("c-dub"),
+    ),
+    Case(
+        "simulate-custom",
+        "iam",
+        "SimulateCustomPolicy",
+        {"PolicyInputList": [POLICY], "ActionNames": ["s3:ListAllMyBuckets"]},
+        keys={"": {"EvaluationResults", "IsTruncated"}},
+    ),
+    Case(
+        "simulate-principal",
+        "iam",
+        "SimulatePrincipalPolicy",
+        {"PolicySourceArn": ADMIN, "ActionNames": ["s3:ListAllMyBuckets"]},
+        keys={"": {"EvaluationResults", "IsTruncated"}},
+    ),
     # -- instance profiles -------------------------------------------------------------------------------
     Case(
         "create-instance-profile",
@@ -963,6 +1087,24 @@ CASES = [
         "1 validation error detected: Value 'Session1:2' at 'roleSessionName' failed to satisfy constraint: "
         r"Member must satisfy regular expression pattern: [\w+=,.@-]*",
         cli=True,
+    ),
+    Case(
+        "assume-long-session-name",
+        "sts",
+        "AssumeRole",
+        {"RoleArn": f"{IAM}role/c-sts", "RoleSessionName": "s" * 65},
+        "ValidationError",
+        f"1 validation error detected: Value '{'s' * 65}' at 'roleSessionName' failed to satisfy constraint: "
+        "Member must have length less than or equal to 64",
+    ),
+    Case(
+        "federation-policy-too-long",
+        "sts",
+        "GetFederationToken",
+        {"Name": "c-fed-long", "Policy": LONG_POLICY},
+        "ValidationError",
+        f"1 validation error detected: Value '{LONG_POLICY}' at 'policy' failed to satisfy constraint: "
+        "Member must have length less than or equal to 2048",
     ),
     Case(
         "assume-short-duration",
@@ -1135,6 +1277,10 @@ def test_cases_cover_the_operations_lessons_use():
         "AttachRolePolicy", "UpdateAssumeRolePolicy", "CreatePolicy", "GetPolicy", "GetPolicyVersion",
         "ListEntitiesForPolicy", "ListAttachedUserPolicies", "ListUserPolicies", "PutUserPolicy",
         "CreateInstanceProfile", "GetInstanceProfile", "AddRoleToInstanceProfile",
+        "ListPolicies", "AttachUserPolicy", "AttachGroupPolicy", "ListAttachedGroupPolicies",
+        "ListGroups", "PutRolePolicy", "DeleteUserPolicy", "TagRole", "UntagRole",
+        "PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary", "SimulateCustomPolicy",
+        "SimulatePrincipalPolicy",
         "ListInstanceProfilesForRole", "GetCallerIdentity", "AssumeRole",
     }  # fmt: skip
     covered = {case.operation for case in CASES}

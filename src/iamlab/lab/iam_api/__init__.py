@@ -38,19 +38,12 @@ def before_action(gate, call, handler, api: str, params: dict[str, str]) -> None
         raise Refused()
 
 
-class _Context:
-    """What reshaping a response may need to know about the account."""
+def _boundary_uses(arn: str | None) -> int:
+    """How many users and roles of the active lab have `arn` as their permissions boundary."""
+    from iamlab.lab.hooks import active_lab  # hooks installs this module
 
-    def __init__(self, handler):
-        from iamlab.lab.hooks import active_lab
-
-        self.lab = active_lab()
-        self.iam = self.lab.gate.iam if self.lab else None
-
-    def boundary_uses(self, arn: str | None) -> int:
-        if self.lab is None or arn is None:
-            return 0
-        return rules.boundary_uses(self.iam, self.lab, arn)
+    lab = active_lab()
+    return rules.boundary_uses(lab.gate.iam, lab, arn) if lab is not None and arn else 0
 
 
 def _serialized_as_aws(original):
@@ -67,7 +60,7 @@ def _serialized_as_aws(original):
             request_id = call.request_id if call else headers.get("x-amzn-RequestId", "")
             status, error_headers, body = render(aws, "query", request_id)
             return status, {**headers, **error_headers}, body.decode()
-        return status, headers, answers.reshape(api, params, body, _Context(handler))
+        return status, headers, answers.reshape(api, params, body, _boundary_uses)
 
     return serialized
 

@@ -91,9 +91,9 @@ def _profiles(result, path: str, keep_empty_tags: bool) -> None:
             _drop_if_empty(profile, "Tags")
 
 
-def _policies(result, path: str, context) -> None:
+def _policies(result, path: str, boundary_uses) -> None:
     for policy in result.findall(path):
-        _ensure(policy, "PermissionsBoundaryUsageCount", str(context.boundary_uses(policy.findtext("Arn"))))
+        _ensure(policy, "PermissionsBoundaryUsageCount", str(boundary_uses(policy.findtext("Arn"))))
 
 
 def _session_policy_given(params) -> bool:
@@ -146,12 +146,12 @@ def _paginated(service: str) -> frozenset[str]:
 RESHAPED = set(DROPPED) | set(POLICIES) | set(PROFILES) | set(SESSIONS) | _paginated("iam")
 
 
-def _fix(api: str, result, params, context) -> None:
+def _fix(api: str, result, params, boundary_uses) -> None:
     _drop(result, *DROPPED.get(api, ()))
     if api in _paginated("iam"):
         _ensure(result, "IsTruncated", "false")
     if api in POLICIES:
-        _policies(result, POLICIES[api], context)
+        _policies(result, POLICIES[api], boundary_uses)
     if api in PROFILES:
         _profiles(result, *PROFILES[api])
     if api in SESSIONS:
@@ -165,8 +165,11 @@ def _strip_namespace(root) -> str:
     return namespace
 
 
-def reshape(api: str, params: dict[str, str], body, context):
-    """`body` (moto's serialized answer to `api`) with exactly the members AWS sends."""
+def reshape(api: str, params: dict[str, str], body, boundary_uses):
+    """`body` (moto's serialized answer to `api`) with exactly the members AWS sends.
+
+    `boundary_uses(arn)` counts the entities a managed policy bounds (PermissionsBoundaryUsageCount).
+    """
     if api not in RESHAPED or not body:
         return body
     root = ET.fromstring(body)
@@ -174,7 +177,7 @@ def reshape(api: str, params: dict[str, str], body, context):
     result = root.find(f"{api}Result")
     if result is None:
         return body
-    _fix(api, result, params, context)
+    _fix(api, result, params, boundary_uses)
     if namespace:
         root.set("xmlns", namespace)
     return ET.tostring(root, encoding="unicode")

@@ -30,8 +30,9 @@ def _matcher(pattern: str):
         if categories:  # `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`: Unicode categories, literal characters, + or *
             body = _CATEGORY.sub("", pattern)
             literal, empty_allowed = re.compile(body[:-1]), body.endswith("*")
-            return lambda value: (bool(value) or empty_allowed) and all(
-                unicodedata.category(ch)[0] in categories or literal.fullmatch(ch) for ch in value
+            return lambda value: (
+                (bool(value) or empty_allowed)
+                and all(unicodedata.category(ch)[0] in categories or literal.fullmatch(ch) for ch in value)
             )
         compiled = re.compile(_ASTRAL.sub(lambda m: f"\\U00{int(m[1], 16):02X}{m[2]}", pattern), re.ASCII)
     except re.error:

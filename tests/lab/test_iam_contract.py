@@ -316,13 +316,13 @@ CASES = [
     ),
     # -- tags -------------------------------------------------------------------------------------
     Case(
-        "tag-user-duplicate",
+        "tag-policy-duplicate",
         "iam",
-        "TagUser",
-        {"UserName": "c-tag", "Tags": [{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}]},
+        "TagPolicy",
+        {"PolicyArn": _arn("c-tagp"), "Tags": [{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}]},
         "InvalidInput",
         "Duplicate tag keys found.",
-        given=_user_with("c-tag"),
+        given=_given(_policy("c-tagp")),
     ),
     Case(
         "tag-user-long-key",
@@ -887,6 +887,15 @@ CASES = [
         {"RoleName": "c-tr", "Tags": [{"Key": "team", "Value": "a"}]},
         keys={"": set()},
         given=_given(_role("c-tr")),
+    ),
+    Case(
+        "tag-role-keys-ignore-case",
+        "iam",
+        "TagRole",
+        {"RoleName": "c-trc", "Tags": [{"Key": "team", "Value": "a"}, {"Key": "Team", "Value": "b"}]},
+        "InvalidInput",
+        "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+        given=_given(_role("c-trc")),
     ),
     Case(
         "untag-role",

@@ -337,9 +337,16 @@ def _tag_keys(params) -> list[str]:
     return [params[key] for key in params if key.startswith("Tags.member.") and key.endswith(".Key")]
 
 
+# Users' and roles' tags become principal tags, so IAM compares their keys ignoring case.
+CASE_INSENSITIVE_TAGS = {"CreateUser", "CreateRole", "TagUser", "TagRole"}
+
+
 def _tags_in_request(iam, lab, caller, params):
     keys = _tag_keys(params)
-    if len(keys) != len(set(keys)):
+    if params["Action"] in CASE_INSENSITIVE_TAGS:
+        if len({key.lower() for key in keys}) != len(keys):
+            raise say("duplicate_tags_ignoring_case")
+    elif len(set(keys)) != len(keys):
         raise say("duplicate_tags")
 
 
@@ -355,8 +362,9 @@ def _existing_tags(iam, kind: str, name: str) -> set[str]:
         return set(iam.managed_policies[name].tags)
     if kind == "instance-profile":
         return {tag["Key"] for tag in _profile(iam, name).tags}
-    entity = _user(iam, name) if kind == "user" else _role(iam, name)
-    return {tag["Key"] for tag in iam.tagger.list_tags_for_resource(entity.arn)["Tags"]}
+    if kind == "role":
+        return {tag["Key"] for tag in _role(iam, name).tags or []}
+    return {tag["Key"] for tag in iam.tagger.list_tags_for_resource(_user(iam, name).arn)["Tags"]}
 
 
 _BY_OPERATION = {

@@ -322,6 +322,12 @@ WORDS: dict[str, Word] = {
     ),
     # -- tags -----------------------------------------------------------------------------------------
     "duplicate_tags": Word("InvalidInput", "Duplicate tag keys found.", "Create*, Tag*", "a key twice"),
+    "duplicate_tags_ignoring_case": Word(
+        "InvalidInput",
+        "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+        "CreateUser, CreateRole, TagUser, TagRole",
+        "a key twice, ignoring case",
+    ),
     "sts_duplicate_tags": Word(
         "InvalidParameterValue",
         "Duplicate tag keys found. Please note that Tag keys are case insensitive.",

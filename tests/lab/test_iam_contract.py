@@ -171,6 +171,15 @@ CASES = [
         cli=True,
     ),
     Case(
+        "user-name-korean",
+        "iam",
+        "CreateUser",
+        {"UserName": "개발자"},
+        "ValidationError",
+        invalid("userName", f"satisfy regular expression pattern: {NAME_PATTERN}"),
+        cli=True,
+    ),
+    Case(
         "user-name-two-constraints",
         "iam",
         "CreateUser",

@@ -14,6 +14,7 @@ import threading
 import types
 
 import moto.core.authorization as moto_authorization
+import moto.core.responses as moto_responses
 import moto.core.utils as moto_utils
 import moto.iam.models as moto_iam_models
 import moto.s3.models as moto_s3_models
@@ -36,6 +37,8 @@ HOOK_POINTS = (
     (moto_iam_models, "utcnow"),
     (moto_s3_models, "datetime"),
     (moto_iam_models, "AWSManagedPolicy"),
+    (moto_responses.BaseResponse, "serialized"),  # IAM and STS answers in AWS's words (iam_api)
+    (moto_responses.BaseResponse, "parse_parameters"),
 )
 
 _installed = False

@@ -120,6 +120,10 @@ def _session_tags(params: dict[str, str]) -> None:
         raise say("transitive_not_tagged")
 
 
+# Parameters whose broken pattern AWS reports in words of its own, not the model's constraint.
+PATTERN_WORDS = {("CreateVirtualMFADevice", "path"): "path_invalid"}
+
+
 def check_request(service: str, params: dict[str, str]) -> None:
     """Raise AWS's error for a request IAM or STS would refuse before reading it further."""
     if service not in API_VERSION:
@@ -133,6 +137,9 @@ def check_request(service: str, params: dict[str, str]) -> None:
         return
     # IAM no longer repeats the refused value in its messages; STS still does.
     problems = _problems(shape, params, "", "", echo=service == "sts")
+    for (api, member), word in PATTERN_WORDS.items():
+        if api == action and any(p.startswith(f"Value at '{member}'") and "pattern" in p for p in problems):
+            raise say(word)
     if problems:
         raise validation_error(problems)
     if action == "AssumeRole":

@@ -328,6 +328,11 @@ def _enable_mfa(iam, lab, caller, params):
         raise say("mfa_device_in_use")
 
 
+def _deactivate_mfa(iam, lab, caller, params):
+    if params["SerialNumber"] not in iam.users[params["UserName"]].mfa_devices:
+        raise say("no_mfa_device", serial=params["SerialNumber"])
+
+
 def _delete_virtual_mfa(iam, lab, caller, params):
     if _device(iam, params["SerialNumber"]).user is not None:
         raise say("delete_mfa_in_use")
@@ -389,6 +394,7 @@ _BY_OPERATION = {
     "DeleteInstanceProfile": _delete_instance_profile,
     "CreateVirtualMFADevice": _create_virtual_mfa,
     "EnableMFADevice": _enable_mfa,
+    "DeactivateMFADevice": _deactivate_mfa,
     "DeleteVirtualMFADevice": _delete_virtual_mfa,
     **{api: _tag for api in TAGGERS},
     **{api: _tags_in_request for api in ("CreateUser", "CreateRole", "CreateInstanceProfile")},

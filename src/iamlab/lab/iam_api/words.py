@@ -70,8 +70,8 @@ WORDS: dict[str, Word] = {
         "ValidationError",
         "The specified value for path is invalid. It must begin and end with / and contain only "
         "alphanumeric characters and/or / characters.",
-        "List* with PathPrefix",
-        "a path prefix that does not start with /",
+        "CreateVirtualMFADevice",
+        "Path does not begin and end with /",
     ),
     "boundary_invalid": Word(
         "InvalidInput",
@@ -181,8 +181,8 @@ WORDS: dict[str, Word] = {
     ),
     "no_mfa_device": Word(
         "NoSuchEntity",
-        "VirtualMFADevice with serial number {serial} doesn't exist.",
-        "EnableMFADevice, DeleteVirtualMFADevice",
+        "MFA Device with serial number {serial} does not exist.",
+        "EnableMFADevice, DeactivateMFADevice, DeleteVirtualMFADevice",
         "no such virtual MFA device",
     ),
     "access_key_last_used_denied": Word(
@@ -209,7 +209,7 @@ WORDS: dict[str, Word] = {
     ),
     "mfa_device_exists": Word(
         "EntityAlreadyExists",
-        "MFADevice entity at the same path and name already exists.",
+        "MFA device already exists.",
         "CreateVirtualMFADevice",
         "",
     ),

@@ -496,7 +496,7 @@ CASES = [
         "create-role",
         "iam",
         "CreateRole",
-        {"RoleName": "c-role", "AssumeRolePolicyDocument": EC2_TRUST},
+        {"RoleName": "c-role", "AssumeRolePolicyDocument": EC2_TRUST, "Description": "not echoed"},
         keys={"Role": ROLE_CREATED_KEYS},
         cli=True,
     ),
@@ -632,9 +632,9 @@ CASES = [
         "attach-not-an-arn",
         "iam",
         "AttachRolePolicy",
-        {"RoleName": "c-role-ana", "PolicyArn": "not-an-arn-at-all-really"},
+        {"RoleName": "c-role-ana", "PolicyArn": "longpolicynamebutnoarn"},
         "ValidationError",
-        "Invalid ARN:  Could not be parsed!",
+        "ARN longpolicynamebutnoarn is not valid.",
         given=_given(_role("c-role-ana")),
     ),
     Case(
@@ -905,6 +905,20 @@ CASES = [
         "InvalidInput",
         "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
         given=_given(_role("c-trc")),
+    ),
+    Case(
+        "untag-role-long-key",
+        "iam",
+        "UntagRole",
+        {"RoleName": "c-urk", "TagKeys": ["k" * 129]},
+        "ValidationError",
+        invalid(
+            "tagKeys",
+            "satisfy constraint: [Member must have length less than or equal to 128, Member must have length "
+            f"greater than or equal to 1, Member must satisfy regular expression pattern: {TAG_PATTERN}, "
+            "Member must not be null]",
+        ),
+        given=_given(_role("c-urk")),
     ),
     Case(
         "untag-role",

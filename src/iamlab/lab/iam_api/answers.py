@@ -112,7 +112,7 @@ def _federation_token(result, params) -> None:
 
 
 # Members moto sends that AWS does not, by operation.
-_CREATED_ROLE_EXTRAS = ("Role/MaxSessionDuration", "Role/RoleLastUsed")
+_CREATED_ROLE_EXTRAS = ("Role/MaxSessionDuration", "Role/RoleLastUsed", "Role/Description")
 DROPPED = {
     "CreateRole": _CREATED_ROLE_EXTRAS,
     "UpdateRoleDescription": _CREATED_ROLE_EXTRAS,

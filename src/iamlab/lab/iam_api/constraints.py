@@ -65,6 +65,20 @@ def _scalar_problems(shape, value: str, where: str, echo: bool) -> list[str]:
     return [f"{said} failed to satisfy constraint: {rule}" for rule in broken]
 
 
+def _list_member_problem(shape, where: str) -> str:
+    """A list item broke a constraint: AWS names every constraint of the item's shape at once."""
+    rules = []
+    if "max" in shape.metadata:
+        rules.append(f"Member must have length less than or equal to {shape.metadata['max']}")
+    if "min" in shape.metadata:
+        rules.append(f"Member must have length greater than or equal to {shape.metadata['min']}")
+    if "pattern" in shape.metadata:
+        rules.append(f"Member must satisfy regular expression pattern: {shape.metadata['pattern']}")
+    rules.append("Member must not be null")
+    every = ", ".join(rules)
+    return f"Value at '{where}' failed to satisfy constraint: Member must satisfy constraint: [{every}]"
+
+
 def _items(params: dict[str, str], prefix: str) -> list[int]:
     """Indexes 1..n of a query-protocol list `Name.member.N...` present in the request."""
     found = set()
@@ -92,8 +106,11 @@ def _problems(shape, params: dict[str, str], prefix: str, where: str, echo: bool
                 item = f"{key}.member.{index}"
                 if member.member.type_name == "structure":
                     problems += _problems(member.member, params, f"{item}.", f"{label}.{index}.member.", echo)
-                elif item in params:
-                    problems += _scalar_problems(member.member, params[item], label, echo)
+            scalars = [params[f"{key}.member.{i}"] for i in indexes if f"{key}.member.{i}" in params]
+            if member.member.type_name != "structure" and any(
+                _scalar_problems(member.member, value, label, echo) for value in scalars
+            ):
+                problems.append(_list_member_problem(member.member, label))
             if name in required and not indexes and key not in params:
                 problems.append(_NOT_NULL.format(label))
         elif member.type_name == "structure":

@@ -121,7 +121,7 @@ def _check_policies(iam, lab, api: str, params: dict[str, str]) -> None:
     arn = params.get("PolicyArn")
     if arn is not None:
         if not POLICY_ARN.fullmatch(arn):
-            raise say("invalid_arn")
+            raise say("invalid_arn", arn=arn)
         policy = _policy(iam, arn)
         if api in VERSIONED:
             version = params.get("VersionId", "")

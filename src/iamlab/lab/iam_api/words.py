@@ -56,7 +56,7 @@ WORDS: dict[str, Word] = {
     ),
     "invalid_arn": Word(
         "ValidationError",
-        "Invalid ARN:  Could not be parsed!",
+        "ARN {arn} is not valid.",
         "Attach*Policy, Detach*Policy, Put*PermissionsBoundary, GetPolicy, DeletePolicy...",
         "a policy ARN that is not an ARN",
     ),

@@ -544,7 +544,17 @@ CASES = [
         "CreateRole",
         {"RoleName": "c-role-pb2", "AssumeRolePolicyDocument": EC2_TRUST, "PermissionsBoundary": "x" * 24},
         "InvalidInput",
-        f"Value ({'x' * 24}) for parameter PermissionsBoundary is invalid.",
+        f"ARN {'x' * 24} is not valid.",
+    ),
+    Case(
+        "role-boundary-not-a-policy",
+        "iam",
+        "PutRolePermissionsBoundary",
+        {"RoleName": "c-role-pb3", "PermissionsBoundary": f"{IAM}not_a_policy/invalid"},
+        "InvalidInput",
+        f"ARN {IAM}not_a_policy/invalid is not valid.",
+        given=_given(_role("c-role-pb3")),
+        cli=True,
     ),
     Case(
         "delete-role-in-profile",

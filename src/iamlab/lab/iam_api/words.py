@@ -75,7 +75,7 @@ WORDS: dict[str, Word] = {
     ),
     "boundary_invalid": Word(
         "InvalidInput",
-        "Value ({arn}) for parameter PermissionsBoundary is invalid.",
+        "ARN {arn} is not valid.",
         "CreateUser, CreateRole, Put*PermissionsBoundary",
         "the permissions boundary is not a policy ARN",
     ),

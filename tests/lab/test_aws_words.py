@@ -7,7 +7,7 @@ import pytest
 
 from iamlab.lab.errors import AWSError
 from iamlab.lab.iam_api.constraints import _matcher, check_request
-from iamlab.lab.iam_api.words import STATUS, WORDS, say
+from iamlab.lab.iam_api.words import STATUS, UNCONFIRMED, WORDS, say
 
 SOURCE = pathlib.Path(__file__).parents[2] / "src" / "iamlab"
 
@@ -20,6 +20,10 @@ def test_every_word_said_in_the_source_is_in_the_table():
     # Words named by entity kind (rules.py): an inline policy missing, a rename onto an existing name.
     for kind in ("user", "role", "group"):
         assert f"no_{kind}_policy" in WORDS and f"{kind}_exists" in WORDS
+
+
+def test_unconfirmed_words_are_words():
+    assert UNCONFIRMED <= set(WORDS)
 
 
 def test_every_word_has_the_status_aws_sends_with_its_code():
@@ -37,7 +41,7 @@ def test_iam_names_follow_java_word_characters(name, accepted):
 
 
 def test_tag_keys_accept_letters_of_any_language():
-    """IAM User Guide: tag keys may contain letters, numbers and spaces representable in UTF-8."""
+    """IAM API reference, Tag.Key: pattern `[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+`: letters of any script."""
     assert _matcher(r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+")("팀 이름")
     assert not _matcher(r"[\p{L}\p{Z}\p{N}_.:/=+\-@]+")("team!")
 

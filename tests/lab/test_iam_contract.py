@@ -1426,7 +1426,7 @@ def test_federation_token_without_policy_packs_nothing(clients):
 
 
 def test_chained_session_cannot_override_a_transitive_tag(lab, clients):
-    """IAM User Guide: "you can't override the value of a transitive tag" in a role chain."""
+    """In a role chain a session tag may not override a transitive tag of the calling session."""
     first = clients["sts"].assume_role(
         RoleArn=f"{IAM}role/c-sts",
         RoleSessionName="s1",

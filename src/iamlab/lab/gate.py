@@ -13,13 +13,13 @@ from urllib.parse import unquote
 
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
-from moto.core.utils import get_service_model
 from moto.iam.models import iam_backends
 from moto.s3.models import s3_backends
 from moto.sts.models import sts_backends
 
-from iamlab.lab import actions, managed, policies, simulator
+from iamlab.lab import actions, iam_api, managed, policies, simulator
 from iamlab.lab.errors import AWSError, Refused
+from iamlab.lab.iam_api.words import say
 from iamlab.lab.identity import SessionExtras
 from iamlab.lab.journal import Entry
 from iamlab.policy import MalformedPolicyDocument, Policy, Request, evaluate
@@ -46,7 +46,7 @@ def _put_user_boundary(gate, api, params):
     managed.ensure(gate.iam, [params["PermissionsBoundary"]])
     arn = params["PermissionsBoundary"]
     if arn not in gate.iam.managed_policies:
-        raise AWSError("NoSuchEntity", f"Scope ARN: {arn} does not exist or is not attachable.")
+        raise say("no_boundary", arn=arn)
     gate.lab.user_boundaries[params["UserName"]] = arn
     return {}
 
@@ -64,26 +64,6 @@ LAB_ANSWERED = {
     "PutUserPermissionsBoundary": _put_user_boundary,
     "DeleteUserPermissionsBoundary": _delete_user_boundary,
 }
-
-# Services whose parameters arrive flat (`Name=value`), so required members can be checked here.
-QUERY_SERVICES = ("iam", "sts")
-
-
-def _check_required(handler, api: str, params: dict) -> None:
-    """AWS refuses a call missing a required parameter before anything else happens."""
-    try:
-        shape = get_service_model(handler.boto3_service_name).operation_model(api).input_shape
-    except Exception:  # an API the model does not know: moto will answer for it
-        return
-    for member in getattr(shape, "required_members", ()) or ():
-        if member not in params and not any(key.startswith(f"{member}.") for key in params):
-            name = member[0].lower() + member[1:]
-            raise AWSError(
-                "ValidationError",
-                f"1 validation error detected: Value null at '{name}' failed to satisfy constraint: "
-                "Member must not be null",
-            )
-
 
 def _basic_denial(principal: str, op) -> str:
     return f"User: {principal} is not authorized to perform: {op.action} on resource: {op.resource}"
@@ -124,11 +104,10 @@ class Gate:
 
     def _authorize(self, handler, call, moto_resource: str) -> None:
         caller = call.caller
+        params = actions.query_params(handler)
+        iam_api.check_request(call.service, params)
         op = actions.describe(handler, call.service, moto_resource, caller, self.iam)
         call.operation = op
-        params = actions.query_params(handler)
-        if call.service in QUERY_SERVICES:
-            _check_required(handler, op.api, params)
         if op.api in actions.ASSUME_ACTIONS:
             self._check_duration_syntax(params)
             if self._role_by_arn(op.resource) is None:  # no trust policy can name the caller
@@ -158,6 +137,7 @@ class Gate:
                 raise AWSError("AccessDenied", message)
         self._record(call, decisions[0], "")  # the journal shows the request's own action
         managed.prepare_for(self.iam, op.api, params)
+        iam_api.before_action(self, call, handler, op.api, params)
         if call.service == "iam" and op.api in LAB_ANSWERED:
             result = LAB_ANSWERED[op.api](self, op.api, params)
             call.answer = handler.serialized(ActionResult(result))
@@ -306,16 +286,9 @@ class Gate:
         seconds = int(params.get("DurationSeconds", "3600"))
         chained = caller.kind == "assumed-role"
         if chained and seconds > CHAINED_SESSION_LIMIT:
-            raise AWSError(
-                "ValidationError",
-                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by "
-                "role chaining.",
-            )
+            raise say("duration_chained")
         if role is not None and seconds > int(role.max_session_duration or 3600):
-            raise AWSError(
-                "ValidationError",
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-            )
+            raise say("duration_role_max")
         session_policies = []
         if params.get("Policy"):
             self._validate_document(params["Policy"], "session")
@@ -331,7 +304,7 @@ class Gate:
             managed.ensure(self.iam, [unquote(arn)])
             found = self.iam.managed_policies.get(unquote(arn))
             if found is None:
-                raise AWSError("NoSuchEntity", f"Policy {arn} does not exist or is not attachable.")
+                raise say("policy_not_attachable", arn=arn)
             session_policies.append(
                 Policy.parse(
                     policies.managed_document(found),

@@ -14,11 +14,14 @@ import threading
 import types
 
 import moto.core.authorization as moto_authorization
+import moto.core.responses as moto_responses
 import moto.core.utils as moto_utils
 import moto.iam.models as moto_iam_models
 import moto.s3.models as moto_s3_models
 import moto.sts.models as moto_sts_models
 from moto.moto_api._internal import mock_random
+
+from iamlab.lab import iam_api
 
 
 class HookPointMoved(RuntimeError):
@@ -34,6 +37,8 @@ HOOK_POINTS = (
     (moto_iam_models, "utcnow"),
     (moto_s3_models, "datetime"),
     (moto_iam_models, "AWSManagedPolicy"),
+    (moto_responses.BaseResponse, "serialized"),  # IAM and STS answers in AWS's words (iam_api)
+    (moto_responses.BaseResponse, "parse_parameters"),
 )
 
 _installed = False
@@ -121,6 +126,7 @@ def install() -> None:
     moto_sts_models.STSBackend.assume_role = assume_role
     moto_sts_models.random_session_token = _seeded_session_token
     _route_utcnow_to_lab_clock(moto_utils.utcnow)
+    iam_api.install()
     moto_s3_models.datetime = types.SimpleNamespace(
         datetime=_LabDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone
     )

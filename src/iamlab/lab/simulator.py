@@ -10,6 +10,7 @@ from iamlab.lab import policies
 from iamlab.lab.actions import member_list
 from iamlab.lab.checks import caller_for
 from iamlab.lab.errors import AWSError
+from iamlab.lab.iam_api.words import say
 from iamlab.policy import MalformedPolicyDocument, Policy, Request, evaluate
 
 SIMULATOR_APIS = ("SimulatePrincipalPolicy", "SimulateCustomPolicy")
@@ -71,15 +72,13 @@ def simulate(lab, api: str, params: dict[str, str]) -> dict:
         if ":group/" in source:
             group = iam.groups.get(source.rsplit("/", 1)[-1])
             if group is None:
-                raise AWSError(
-                    "NoSuchEntity", f"The group with name {source.rsplit('/', 1)[-1]} cannot be found."
-                )
+                raise say("no_group", name=source.rsplit("/", 1)[-1])
             identity = policies.attached_to(group, f"group {group.name}", "group") + identity
         else:
             try:
                 caller = caller_for(iam, source)
             except Exception:
-                raise AWSError("NoSuchEntity", f"The principal {source} cannot be found.") from None
+                raise say("no_principal", arn=source) from None
             found = policies.for_caller(iam, caller, lab.user_boundaries)
             identity = list(found.identity) + identity
             boundary = boundary or found.boundary

@@ -420,14 +420,17 @@ def _describe_s3(handler, moto_resource: str, account: str) -> Operation:
     if not bucket or bucket == "*":
         return _s3_context(Operation("ListAllMyBuckets", "s3:ListAllMyBuckets", "*"), query, headers, account)
     table = (S3_OBJECT if key else S3_BUCKET).get(method, {})
-    subresource = next((q for q in query if q in table and q), "")
-    name = table.get(subresource) or _moto_name(handler) or "ListBucket"
+    selected = [q for q in query if q and q in table]  # every subresource the request names
+    names = [table[q] for q in selected] or [table.get("") or _moto_name(handler) or "ListBucket"]
     if key and "versionId" in query:
-        name = S3_VERSIONED.get(name, name)
-    op = Operation(name, f"s3:{name}", moto_resource)
+        names = [S3_VERSIONED.get(n, n) for n in names]
+    op = Operation(names[0], f"s3:{names[0]}", moto_resource)
+    # moto picks among several subresources in its own order; each one must be allowed, so the
+    # lab and moto can never disagree about which action a request performs.
+    op.also.extend((f"s3:{n}", moto_resource) for n in dict.fromkeys(names[1:]) if n != names[0])
     if key and method == "PUT" and "x-amz-copy-source" in headers:  # CopyObject, UploadPartCopy
         op.also.append(_copy_source(headers["x-amz-copy-source"]))
-    if not key and method == "POST" and subresource == "delete":  # DeleteObjects: each key
+    if not key and method == "POST" and "delete" in selected:  # DeleteObjects: each key
         keys = _xml_texts(handler.body, "Key") or ["*"]
         op.resource = f"{S3_ARN}{bucket}/{keys[0]}"
         op.also.extend(("s3:DeleteObject", f"{S3_ARN}{bucket}/{k}") for k in keys[1:])

@@ -11,10 +11,12 @@ from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from tests.lab.helpers import allow, doc, error_code, new_user
+from tests.lab.helpers import allow, doc, error_code
 
 BUCKET = "gate-holes"
-POLICY = doc({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"})
+POLICY = doc(
+    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{BUCKET}/*"}
+)
 
 
 def signed(lab, key, method, path, body=b"", service="s3", headers=None):

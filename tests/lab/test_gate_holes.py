@@ -63,3 +63,31 @@ def test_every_s3_subresource_in_a_query_must_be_allowed(lab):
     status, body = signed(lab, key, "GET", f"/{BUCKET}?versions&policy")
     assert status == 403 and b"s3:GetBucketPolicy" in body
     assert signed(lab, key, "PUT", f"/{BUCKET}?tagging", tagging)[0] == 204  # the allowed one alone works
+
+
+# -- 6. routes moto serves without asking the gate ----------------------------------------------------
+def test_legacy_elasticsearch_api_passes_the_gate(lab):
+    """The 2015-01-01 `es` API is served by routes that skip moto's own authorization."""
+    key = user_with_key(lab, "nobody")
+    es = lab.session(key["AccessKeyId"], key["SecretAccessKey"]).client("es")
+    assert error_code(lambda: es.create_elasticsearch_domain(DomainName="probe")) == "AccessDenied"
+    admin = lab.admin_session().client("es")
+    assert admin.list_domain_names()["DomainNames"] == []
+    admin.create_elasticsearch_domain(DomainName="kept")
+    assert error_code(lambda: es.delete_elasticsearch_domain(DomainName="kept")) == "AccessDenied"
+    assert [d["DomainName"] for d in admin.list_domain_names()["DomainNames"]] == ["kept"]
+    denied = [e for e in lab.journal.entries() if e.principal.endswith("user/nobody")]
+    assert [(e.action, e.result) for e in denied] == [
+        ("es:CreateElasticsearchDomain", "ImplicitlyDenied"),
+        ("es:DeleteElasticsearchDomain", "ImplicitlyDenied"),
+    ]
+
+
+def test_a_route_that_answers_without_asking_the_gate_is_refused(lab):
+    """Cognito's JWKS route returns its document without any authorization call inside moto."""
+    key = user_with_key(lab, "admin2", allow("*"))
+    status, body = signed(
+        lab, key, "GET", "/ap-northeast-2_probe/.well-known/jwks.json", service="cognito-idp"
+    )
+    assert status == 403 and b"AccessDenied" in body
+    assert lab.journal[-1].result == "ImplicitlyDenied"

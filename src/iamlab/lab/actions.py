@@ -253,7 +253,7 @@ def describe(handler, service: str, moto_resource: str, caller, iam) -> Operatio
     """The IAM question behind the request `handler` is serving."""
     if service == "s3":
         return _describe_s3(handler, moto_resource, iam.account_id)
-    api = handler._get_action() or "Unknown"
+    api = handler._get_action() or _api_from_model(service, handler) or "Unknown"
     prefix = ACTION_PREFIX.get(service, service)
     params = request_params(handler)
     op = Operation(api=api, action=f"{prefix}:{api}", resource=moto_resource or "*")
@@ -265,6 +265,24 @@ def describe(handler, service: str, moto_resource: str, caller, iam) -> Operatio
         _describe_cloudwatch(op, params, handler, iam.account_id)
     _request_tags(op, params)
     return op
+
+
+def _api_from_model(service: str, handler) -> str | None:
+    """The operation the signing service's own API model routes this method and path to.
+
+    moto serves the legacy Elasticsearch API (2015-01-01) with its OpenSearch handler, whose
+    model does not know those paths; the `es` model does.
+    """
+    from moto.core.routing import get_service_router
+
+    request = getattr(handler, "normalized_request", None)
+    if request is None:
+        return None
+    try:
+        operation, _ = get_service_router(service).match(request)
+    except Exception:  # no such model, or no operation at this method and path
+        return None
+    return operation.name
 
 
 def _request_tags(op: Operation, params: dict) -> None:

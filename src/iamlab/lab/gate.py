@@ -175,6 +175,26 @@ class Gate:
         if op.api in actions.ASSUME_ACTIONS:
             call.pending_session = self._session_extras(caller, params, op)
 
+    def refuse_ungated(self, call, route: str) -> None:
+        """moto served a request without asking the gate: answer AccessDenied, as no policy allowed it."""
+        message = (
+            f"User: {call.caller.arn} is not authorized to perform this request: "
+            f"the lab could not decide it ({route})."
+        )
+        self.lab.journal.record(
+            Entry(
+                time=self.lab.clock.now(),
+                principal=call.caller.arn,
+                action=f"{call.service}:*",
+                resource="*",
+                result="ImplicitlyDenied",
+                message=message,
+                user_agent=call.user_agent,
+                request_id=call.request_id,
+            )
+        )
+        call.refusal = AWSError("AccessDenied", message)
+
     def _refuse_missing_role(self, call, op) -> None:
         message = _basic_denial(call.caller.arn, op)
         self.lab.journal.record(

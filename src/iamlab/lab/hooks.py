@@ -14,9 +14,11 @@ import threading
 import types
 
 import moto.core.authorization as moto_authorization
+import moto.core.responses as moto_responses
 import moto.core.utils as moto_utils
 import moto.iam.models as moto_iam_models
 import moto.s3.models as moto_s3_models
+import moto.s3.responses as moto_s3_responses
 import moto.sts.models as moto_sts_models
 from moto.moto_api._internal import mock_random
 
@@ -34,6 +36,10 @@ HOOK_POINTS = (
     (moto_iam_models, "utcnow"),
     (moto_s3_models, "datetime"),
     (moto_iam_models, "AWSManagedPolicy"),
+    (moto_responses.BaseResponse, "setup_class"),
+    (moto_responses.BaseResponse, "dispatch"),
+    (moto_utils.convert_to_flask_response, "__call__"),
+    (moto_s3_responses.S3Response, "bucket_dispatch"),
 )
 
 _installed = False
@@ -105,9 +111,12 @@ def install() -> None:
         lab, call = active_lab(), current_call()
         if lab is None or call is None:
             return original_authorize(handler, iam_request_cls, resource)
+        if getattr(call, "decided_at_setup", False):  # the lab decided this request already
+            return None
         lab.gate.authorize(handler, call, resource)
 
     mixin._authenticate_and_authorize_action = authorize
+    _gate_every_route()
 
     original_assume = moto_sts_models.STSBackend.assume_role
 
@@ -125,6 +134,60 @@ def install() -> None:
         datetime=_LabDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone
     )
     _installed = True
+
+
+def moto_gates(callback) -> bool:
+    """Does moto itself consult the gate before acting, for a route served by `callback`?
+
+    Routes served by `BaseResponse.dispatch` reach moto's `call_action`, which authorizes
+    first; S3's own dispatchers authorize once they know the bucket. Every other route (the legacy
+    Elasticsearch API, tagging routes of some services, ...) is gated by the lab as soon as
+    moto has read the request, before the action runs.
+    """
+    base = moto_responses.BaseResponse
+    owner, func = getattr(callback, "__self__", None), getattr(callback, "__func__", None)
+    if not (isinstance(owner, type) and issubclass(owner, base)):
+        return False
+    if issubclass(owner, moto_s3_responses.S3Response):
+        return True
+    # A class that overrides `call_action` may skip moto's authorization (DynamoDB 2011-12-05 does).
+    return (
+        func is base.dispatch.__func__
+        and owner._dispatch is base._dispatch
+        and owner.call_action is base.call_action
+    )
+
+
+def _gate_every_route() -> None:
+    """No moto route acts for a caller the gate has not decided about.
+
+    Routes moto does not gate are decided when moto has read the request (`setup_class`), and
+    a route that still answers success without the gate ever deciding is refused.
+    """
+    view = moto_utils.convert_to_flask_response
+    original_view, original_setup = view.__call__, moto_responses.BaseResponse.setup_class
+
+    def serve(route, /, *args, **kwargs):
+        lab, call = active_lab(), current_call()
+        if lab is None or call is None:
+            return original_view(route, *args, **kwargs)
+        call.gate_at_setup = not moto_gates(route.callback)
+        response = original_view(route, *args, **kwargs)
+        if call.operation is None and call.refusal is None and call.answer is None:
+            if response.status_code < 400:  # moto acted and nobody asked: never an allow
+                lab.gate.refuse_ungated(call, route.__name__)
+        return response
+
+    def setup_class(handler, /, *args, **kwargs):
+        original_setup(handler, *args, **kwargs)
+        lab, call = active_lab(), current_call()
+        if lab is not None and call is not None and getattr(call, "gate_at_setup", False):
+            call.gate_at_setup = False  # one decision per request, however many handlers moto builds
+            lab.gate.authorize(handler, call, "*")
+            call.decided_at_setup = True
+
+    view.__call__ = serve
+    moto_responses.BaseResponse.setup_class = setup_class
 
 
 def activate(lab) -> None:

@@ -6,12 +6,13 @@ signed with the caller's key and sent over raw HTTP, exactly as an attacker woul
 
 import http.client
 import json
+import re
 
 from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from tests.lab.helpers import allow, doc, error_code
+from tests.lab.helpers import allow, assume, doc, error_code, new_role, trusting
 
 BUCKET = "gate-holes"
 POLICY = doc(
@@ -91,3 +92,77 @@ def test_a_route_that_answers_without_asking_the_gate_is_refused(lab):
     )
     assert status == 403 and b"AccessDenied" in body
     assert lab.journal[-1].result == "ImplicitlyDenied"
+
+
+# -- 4. deleted identities stay deleted; unique IDs ----------------------------------------------------
+AWS_ID = r"[A-Z2-7]{17}"
+
+
+def test_ids_have_the_prefixes_aws_gives_them(lab):
+    """ "IAM uses the following prefixes to indicate what type of resource each unique ID applies to":
+    AIDA user, AGPA group, AROA role, AIPA instance profile, ANPA managed policy, AKIA access key,
+    ASIA temporary access key (IAM User Guide, IAM identifiers)."""
+    iam = lab.admin_session().client("iam")
+    user = iam.create_user(UserName="ids")["User"]
+    group = iam.create_group(GroupName="ids")["Group"]
+    role = iam.create_role(
+        RoleName="ids", AssumeRolePolicyDocument=trusting(f"arn:aws:iam::{lab.account_id}:root")
+    )
+    profile = iam.create_instance_profile(InstanceProfileName="ids")["InstanceProfile"]
+    policy = iam.create_policy(PolicyName="ids", PolicyDocument=doc(allow("s3:ListBucket")))["Policy"]
+    key = iam.create_access_key(UserName="ids")["AccessKey"]
+    for value, prefix in (
+        (user["UserId"], "AIDA"),
+        (group["GroupId"], "AGPA"),
+        (role["Role"]["RoleId"], "AROA"),
+        (profile["InstanceProfileId"], "AIPA"),
+        (policy["PolicyId"], "ANPA"),
+    ):
+        assert re.fullmatch(prefix + AWS_ID, value), value
+    assert re.fullmatch(r"AKIA[A-Z2-7]{16}", key["AccessKeyId"])
+    iam.put_role_policy(RoleName="ids", PolicyName="p", PolicyDocument=doc(allow("sts:GetCallerIdentity")))
+    creds = assume(lab.admin_session(), role["Role"]["Arn"])
+    assert re.fullmatch(r"ASIA[A-Z2-7]{16}", creds["AccessKeyId"])
+    me = lab.session(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]).client("sts")
+    assert me.get_caller_identity()["UserId"] == f"{role['Role']['RoleId']}:lesson"
+
+
+def test_a_key_of_a_deleted_user_does_not_come_back_with_a_new_user_of_the_same_name(lab):
+    """ "If you delete a user and then create a new user with the same name, the new user has a
+    different unique ID" (IAM User Guide, IAM identifiers): the old key was never the new user's."""
+    iam = lab.admin_session().client("iam")
+    old = user_with_key(lab, "reborn", allow("sts:GetCallerIdentity"))
+    iam.delete_user_policy(UserName="reborn", PolicyName="p")
+    # IAM's DeleteUser refuses while keys exist (DeleteConflict); moto's own paths (a CloudFormation
+    # stack deleting its user) still remove a user with its key in place, as the lab's old API did.
+    lab.gate.iam.delete_user("reborn")
+    iam.create_user(UserName="reborn")
+    iam.put_user_policy(UserName="reborn", PolicyName="p", PolicyDocument=doc(allow("*")))
+    sts = lab.session(old["AccessKeyId"], old["SecretAccessKey"]).client("sts")
+    assert error_code(sts.get_caller_identity) == "InvalidClientTokenId"
+
+
+def test_sessions_of_a_deleted_role_stay_dead_when_a_role_of_the_same_name_is_created(lab):
+    """ "If you delete a role and then create a new role with the same name, the new role has a
+    different unique ID" (IAM User Guide, IAM identifiers): old sessions belong to the old role."""
+    iam = lab.admin_session().client("iam")
+    root = f"arn:aws:iam::{lab.account_id}:root"
+    arn = new_role(lab, "phoenix", trusting(root), policies=[doc(allow("*"))])
+    creds = assume(lab.admin_session(), arn)
+    iam.delete_role_policy(RoleName="phoenix", PolicyName="inline0")
+    iam.delete_role(RoleName="phoenix")
+    new_role(lab, "phoenix", trusting(root), policies=[doc(allow("*"))])
+    sts = lab.session(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]).client("sts")
+    assert error_code(sts.get_caller_identity) == "InvalidClientTokenId"
+    s3 = lab.session(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]).client("s3")
+    assert error_code(s3.list_buckets) == "InvalidToken"
+
+
+def test_list_buckets_names_the_owner_by_canonical_id_without_a_display_name(lab):
+    """S3 stopped returning Owner DisplayName ("Beginning November 21, 2025, Amazon S3 will stop
+    returning DisplayName", S3 API Reference, Owner); the owner is the account's canonical user ID."""
+    s3 = lab.admin_session().client("s3")
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": lab.region})
+    owner = s3.list_buckets()["Owner"]
+    assert set(owner) == {"ID"} and re.fullmatch(r"[0-9a-f]{64}", owner["ID"])
+    assert s3.get_bucket_acl(Bucket=BUCKET)["Owner"]["ID"] == owner["ID"]

@@ -375,4 +375,5 @@ class Gate:
             chained=chained,
             issued_at=self.lab.clock.now(),
             source_principal=caller.arn,
+            role_id=role.id if role is not None else None,
         )

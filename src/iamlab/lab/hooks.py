@@ -20,7 +20,10 @@ import moto.iam.models as moto_iam_models
 import moto.s3.models as moto_s3_models
 import moto.s3.responses as moto_s3_responses
 import moto.sts.models as moto_sts_models
+from moto.core.responses import ActionResult
 from moto.moto_api._internal import mock_random
+
+from iamlab.lab import unique_ids
 
 
 class HookPointMoved(RuntimeError):
@@ -40,6 +43,11 @@ HOOK_POINTS = (
     (moto_responses.BaseResponse, "dispatch"),
     (moto_utils.convert_to_flask_response, "__call__"),
     (moto_s3_responses.S3Response, "bucket_dispatch"),
+    (moto_s3_responses.S3Response, "serialized"),
+    (moto_iam_models.User, "__init__"),
+    (moto_iam_models.Group, "__init__"),
+    (moto_iam_models.InstanceProfile, "__init__"),
+    (moto_iam_models.Policy, "__init__"),
 )
 
 _installed = False
@@ -117,6 +125,7 @@ def install() -> None:
 
     mixin._authenticate_and_authorize_action = authorize
     _gate_every_route()
+    _shape_ids_as_aws()
 
     original_assume = moto_sts_models.STSBackend.assume_role
 
@@ -188,6 +197,35 @@ def _gate_every_route() -> None:
 
     view.__call__ = serve
     moto_responses.BaseResponse.setup_class = setup_class
+
+
+def _shape_ids_as_aws() -> None:
+    """IAM entities get AWS's prefixed unique IDs; S3 answers with AWS's bucket owner."""
+    for cls, kind in (
+        (moto_iam_models.User, "user"),
+        (moto_iam_models.Group, "group"),
+        (moto_iam_models.InstanceProfile, "instance-profile"),
+        (moto_iam_models.Policy, "policy"),
+    ):
+        _assign_id_on_init(cls, kind)
+    original_serialized = moto_s3_responses.S3Response.serialized
+
+    def serialized(handler, action_result):
+        if type(action_result) is ActionResult and isinstance(action_result.result, dict):
+            action_result = ActionResult(unique_ids.realistic_owner(action_result.result))
+        return original_serialized(handler, action_result)
+
+    moto_s3_responses.S3Response.serialized = serialized
+
+
+def _assign_id_on_init(cls, kind: str) -> None:
+    original_init = cls.__init__
+
+    def __init__(entity, *args, **kwargs):
+        original_init(entity, *args, **kwargs)
+        entity.id = unique_ids.new_id(kind, entity.account_id)
+
+    cls.__init__ = __init__
 
 
 def activate(lab) -> None:

@@ -12,7 +12,7 @@ from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from tests.lab.helpers import allow, assume, doc, error_code, new_role, trusting
+from tests.lab.helpers import allow, assume, doc, error_code, error_of, new_role, trusting
 
 BUCKET = "gate-holes"
 POLICY = doc(
@@ -166,3 +166,96 @@ def test_list_buckets_names_the_owner_by_canonical_id_without_a_display_name(lab
     owner = s3.list_buckets()["Owner"]
     assert set(owner) == {"ID"} and re.fullmatch(r"[0-9a-f]{64}", owner["ID"])
     assert s3.get_bucket_acl(Bucket=BUCKET)["Owner"]["ID"] == owner["ID"]
+
+
+# -- 5. iam:PassRole -------------------------------------------------------------------------------------
+def _admin_role_and_profile(lab):
+    arn = new_role(
+        lab,
+        "power",
+        trusting(service=["ec2.amazonaws.com", "lambda.amazonaws.com"]),
+        policies=[doc(allow("*"))],
+    )
+    iam = lab.admin_session().client("iam")
+    iam.create_instance_profile(InstanceProfileName="power")
+    iam.add_role_to_instance_profile(InstanceProfileName="power", RoleName="power")
+    return arn
+
+
+def _image(lab):
+    return lab.admin_session().client("ec2").describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+
+
+def test_launching_an_instance_with_a_role_needs_pass_role_to_ec2(lab):
+    """ "To pass a role (and its permissions) to an AWS service, a user must have permissions to pass
+    the role to the service" (IAM User Guide, granting a user permissions to pass a role)."""
+    role_arn = _admin_role_and_profile(lab)
+    image = _image(lab)
+    launch = allow("ec2:RunInstances")
+    key = user_with_key(lab, "launcher", launch)
+    ec2 = lab.session(key["AccessKeyId"], key["SecretAccessKey"]).client("ec2")
+
+    def run():
+        return ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, IamInstanceProfile={"Name": "power"})[
+            "Instances"
+        ][0]
+
+    code, message = error_of(run)
+    assert code == "UnauthorizedOperation" or code == "AccessDenied"
+    assert f"iam:PassRole on resource: {role_arn}" in message
+    assert lab.admin_session().client("ec2").describe_instances()["Reservations"] == []
+    iam = lab.admin_session().client("iam")
+    to_lambda = allow(
+        "iam:PassRole", role_arn, Condition={"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}
+    )
+    iam.put_user_policy(UserName="launcher", PolicyName="p", PolicyDocument=doc(launch, to_lambda))
+    assert "iam:PassRole" in error_of(run)[1]
+    to_ec2 = allow(
+        "iam:PassRole",
+        role_arn,
+        Condition={
+            "StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"},
+            "ArnLike": {"iam:AssociatedResourceArn": f"arn:aws:ec2:{lab.region}:{lab.account_id}:instance/*"},
+        },
+    )
+    iam.put_user_policy(UserName="launcher", PolicyName="p", PolicyDocument=doc(launch, to_ec2))
+    assert run()["IamInstanceProfile"]["Arn"].endswith("instance-profile/power")
+
+
+def test_creating_a_function_with_a_role_needs_pass_role_to_lambda(lab):
+    role_arn = _admin_role_and_profile(lab)
+    create = allow(["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"])
+    key = user_with_key(lab, "deployer", create)
+    aws_lambda = lab.session(key["AccessKeyId"], key["SecretAccessKey"]).client("lambda")
+
+    def deploy(name):
+        return aws_lambda.create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=role_arn,
+            Handler="h.h",
+            Code={"ZipFile": b"PK\x05\x06" + bytes(18)},
+        )
+
+    code, message = error_of(lambda: deploy("fn"))
+    assert code == "AccessDenied"
+    assert message == (
+        f"User: arn:aws:iam::{lab.account_id}:user/deployer is not authorized to perform: iam:PassRole on "
+        f"resource: {role_arn} because no identity-based policy allows the iam:PassRole action"
+    )
+    assert lab.admin_session().client("lambda").list_functions()["Functions"] == []
+    only_fn = allow(
+        "iam:PassRole",
+        role_arn,
+        Condition={
+            "StringEquals": {
+                "iam:PassedToService": "lambda.amazonaws.com",
+                "iam:AssociatedResourceArn": f"arn:aws:lambda:{lab.region}:{lab.account_id}:function:fn",
+            }
+        },
+    )
+    lab.admin_session().client("iam").put_user_policy(
+        UserName="deployer", PolicyName="p", PolicyDocument=doc(create, only_fn)
+    )
+    assert deploy("fn")["Role"] == role_arn
+    assert error_code(lambda: deploy("other")) == "AccessDenied"

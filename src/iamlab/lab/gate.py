@@ -136,13 +136,13 @@ class Gate:
         policy_set = policies.for_caller(self.iam, caller, self.lab.user_boundaries)
         context = self.lab.request_context(caller, call) | op.context
         decisions = []
-        for action, resource in [(op.action, op.resource), *op.also]:
+        for action, resource, *extra in [(op.action, op.resource), *op.also]:
             request = Request(
                 principal=caller.arn,
                 action=action,
                 resource=resource,
                 resource_account=self.lab.account_id,
-                context=context,
+                context=context | extra[0] if extra else context,
             )
             decision = evaluate(
                 request,

@@ -259,3 +259,56 @@ def test_creating_a_function_with_a_role_needs_pass_role_to_lambda(lab):
     )
     assert deploy("fn")["Role"] == role_arn
     assert error_code(lambda: deploy("other")) == "AccessDenied"
+
+
+# -- robustness: S3 bodies and bucket policies -------------------------------------------------------------
+def test_malformed_tagging_and_delete_documents_are_malformed_xml(lab):
+    """S3's MalformedXML: "The XML you provided was not well-formed or did not validate against our
+    published schema" (S3 API Reference, error responses) — a 400, never a 500."""
+    s3 = lab.admin_session().client("s3")
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": lab.region})
+    s3.put_object(Bucket=BUCKET, Key="kept", Body=b"data")
+    key = user_with_key(lab, "writer", allow("s3:*"))
+    for method, path, body in (
+        ("PUT", f"/{BUCKET}?tagging", b"<Tagging><TagSet><Tag><Key>a"),
+        ("PUT", f"/{BUCKET}?tagging", b"<Tagging><TagSet><Tag><Key>a</Key></Tag></TagSet></Tagging>"),
+        ("PUT", f"/{BUCKET}/kept?tagging", b"not xml"),
+        ("POST", f"/{BUCKET}?delete", b"<Delete><Object><Key>kept"),
+        ("POST", f"/{BUCKET}?delete", b"<Delete></Delete>"),
+    ):
+        status, answer = signed(lab, key, method, path, body)
+        assert (status, b"<Code>MalformedXML</Code>" in answer) == (400, True), (path, body)
+    assert s3.get_object(Bucket=BUCKET, Key="kept")["Body"].read() == b"data"
+
+
+def test_bucket_policies_are_decided_by_the_engine_not_by_moto(lab):
+    """A Deny applies only to the principals and conditions it names ("The Principal element ...
+    specifies the principal that is allowed or denied access to a resource", IAM User Guide)."""
+    s3 = lab.admin_session().client("s3")
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": lab.region})
+    s3.put_object(Bucket=BUCKET, Key="k", Body=b"data")
+    key = user_with_key(lab, "reader", allow("s3:GetObject"))
+    objects = f"arn:aws:s3:::{BUCKET}/*"
+    someone_else = {"AWS": f"arn:aws:iam::{lab.account_id}:user/admin"}
+    not_now = {"StringEquals": {"aws:username": "somebody-else"}}
+    s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=doc(
+            {"Effect": "Deny", "Principal": someone_else, "Action": "s3:GetObject", "Resource": objects},
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": objects,
+                "Condition": not_now,
+            },
+        ),
+    )
+    assert signed(lab, key, "GET", f"/{BUCKET}/k") == (200, b"data")
+    s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=doc({"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": objects}),
+    )
+    status, body = signed(lab, key, "GET", f"/{BUCKET}/k")
+    assert status == 403 and b"explicit deny in a resource-based policy" in body
+    assert (lab.journal[-1].action, lab.journal[-1].result) == ("s3:GetObject", "ExplicitlyDenied")

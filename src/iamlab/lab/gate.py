@@ -18,7 +18,7 @@ from moto.iam.models import iam_backends
 from moto.s3.models import s3_backends
 from moto.sts.models import sts_backends
 
-from iamlab.lab import actions, managed, policies, simulator
+from iamlab.lab import actions, managed, policies, s3_bodies, simulator
 from iamlab.lab.errors import AWSError, Refused
 from iamlab.lab.identity import SessionExtras
 from iamlab.lab.journal import Entry
@@ -170,6 +170,10 @@ class Gate:
             and params["UserName"] not in self.iam.users
         ):
             _put_user_boundary(self, op.api, params)
+        if call.service == "s3":
+            s3_bodies.check(
+                op.api, handler.method.upper(), getattr(handler, "raw_body", None) or handler.body
+            )
         if call.service == "s3" and op.api == "PutBucketPolicy":
             self._validate_document(handler.body, "resource", code="MalformedPolicy")
         if op.api in actions.ASSUME_ACTIONS:

@@ -21,6 +21,7 @@ import moto.s3.models as moto_s3_models
 import moto.s3.responses as moto_s3_responses
 import moto.sts.models as moto_sts_models
 from moto.core.responses import ActionResult
+from moto.iam.access_control import PermissionResult
 from moto.moto_api._internal import mock_random
 
 from iamlab.lab import unique_ids
@@ -44,6 +45,7 @@ HOOK_POINTS = (
     (moto_utils.convert_to_flask_response, "__call__"),
     (moto_s3_responses.S3Response, "bucket_dispatch"),
     (moto_s3_responses.S3Response, "serialized"),
+    (moto_s3_models.FakeBucket, "get_permission"),
     (moto_iam_models.User, "__init__"),
     (moto_iam_models.Group, "__init__"),
     (moto_iam_models.InstanceProfile, "__init__"),
@@ -124,6 +126,9 @@ def install() -> None:
         lab.gate.authorize(handler, call, resource)
 
     mixin._authenticate_and_authorize_action = authorize
+    # moto's own bucket-policy check ignores Principal and Condition and answers an empty 403;
+    # the gate has already evaluated the bucket policy with the engine, so it decides nothing.
+    moto_s3_models.FakeBucket.get_permission = lambda bucket, action, resource: PermissionResult.NEUTRAL
     _gate_every_route()
     _shape_ids_as_aws()
 

@@ -312,3 +312,25 @@ def test_bucket_policies_are_decided_by_the_engine_not_by_moto(lab):
     status, body = signed(lab, key, "GET", f"/{BUCKET}/k")
     assert status == 403 and b"explicit deny in a resource-based policy" in body
     assert (lab.journal[-1].action, lab.journal[-1].result) == ("s3:GetObject", "ExplicitlyDenied")
+
+
+# -- the journal is bounded --------------------------------------------------------------------------------
+def test_the_journal_keeps_the_last_entries_and_hands_older_ones_out(lab, tmp_path):
+    import datetime as dt
+
+    from iamlab.lab.journal import DEFAULT_CAPACITY, Entry, Journal
+
+    assert lab.journal.capacity == DEFAULT_CAPACITY == 10_000
+    rolled = []
+    journal = Journal(lab.account_id, lab.region, capacity=3, on_roll=rolled.append)
+    when = dt.datetime(2021, 1, 17, tzinfo=dt.timezone.utc)
+    for n in range(5):
+        journal.record(
+            Entry(when, f"arn:aws:iam::{lab.account_id}:user/u{n}", "s3:ListBucket", "*", "Allowed", "")
+        )
+    assert [e.principal[-2:] for e in journal.entries()] == ["u2", "u3", "u4"]
+    assert [e.principal[-2:] for e in rolled] == ["u0", "u1"] and journal.dropped == 2
+    assert journal.export(tmp_path / "trail.json") == 3
+    records = json.loads((tmp_path / "trail.json").read_text())["Records"]
+    assert [r["userIdentity"]["arn"][-2:] for r in records] == ["u2", "u3", "u4"]
+    assert len(journal.table().rows()) == 3

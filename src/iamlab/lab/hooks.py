@@ -35,6 +35,7 @@ class HookPointMoved(RuntimeError):
 HOOK_POINTS = (
     (moto_authorization.ActionAuthenticatorMixin, "_authenticate_and_authorize_action"),
     (moto_sts_models.STSBackend, "assume_role"),
+    (moto_sts_models.STSBackend, "assume_role_with_saml"),
     (moto_sts_models, "random_session_token"),
     (moto_utils, "utcnow"),
     (moto_sts_models, "utcnow"),
@@ -137,22 +138,28 @@ def install() -> None:
     _gate_every_route()
     _shape_ids_as_aws()
 
-    original_assume = moto_sts_models.STSBackend.assume_role
-
-    def assume_role(backend, *args, **kwargs):
-        session = original_assume(backend, *args, **kwargs)
-        call = current_call()
-        if call is not None and call.pending_session is not None:
-            session.iamlab_extras = call.pending_session
-        return session
-
-    moto_sts_models.STSBackend.assume_role = assume_role
+    for name in ("assume_role", "assume_role_with_saml"):  # web identity goes through assume_role
+        _keep_session_extras(moto_sts_models.STSBackend, name)
     moto_sts_models.random_session_token = _seeded_session_token
     _route_utcnow_to_lab_clock(moto_utils.utcnow)
     moto_s3_models.datetime = types.SimpleNamespace(
         datetime=_LabDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone
     )
     _installed = True
+
+
+def _keep_session_extras(backend_cls, name: str) -> None:
+    """Attach what the gate decided about a new session (policies, tags, the role's unique ID)."""
+    original = getattr(backend_cls, name)
+
+    def issue(backend, *args, **kwargs):
+        session = original(backend, *args, **kwargs)
+        call = current_call()
+        if call is not None and call.pending_session is not None:
+            session.iamlab_extras = call.pending_session
+        return session
+
+    setattr(backend_cls, name, issue)
 
 
 def moto_gates(callback) -> bool:

@@ -132,9 +132,16 @@ def install() -> None:
         lab.gate.authorize(handler, call, resource)
 
     mixin._authenticate_and_authorize_action = authorize
-    # moto's own bucket-policy check ignores Principal and Condition and answers an empty 403;
-    # the gate has already evaluated the bucket policy with the engine, so it decides nothing.
-    moto_s3_models.FakeBucket.get_permission = lambda bucket, action, resource: PermissionResult.NEUTRAL
+    original_permission = moto_s3_models.FakeBucket.get_permission
+
+    def bucket_permission(bucket, action, resource):
+        """moto's own bucket-policy check ignores Principal and Condition and answers an empty 403;
+        in a lab the gate has already evaluated the bucket policy with the engine, so it decides nothing."""
+        if active_lab() is None:
+            return original_permission(bucket, action, resource)
+        return PermissionResult.NEUTRAL
+
+    moto_s3_models.FakeBucket.get_permission = bucket_permission
     _gate_every_route()
     _shape_ids_as_aws()
 

@@ -334,3 +334,41 @@ def test_the_journal_keeps_the_last_entries_and_hands_older_ones_out(lab, tmp_pa
     records = json.loads((tmp_path / "trail.json").read_text())["Records"]
     assert [r["userIdentity"]["arn"][-2:] for r in records] == ["u2", "u3", "u4"]
     assert len(journal.table().rows()) == 3
+
+
+def test_every_covered_api_that_takes_a_role_asks_for_pass_role(lab):
+    """ECS task roles, CloudFormation service roles, EventBridge and Scheduler targets, Step Functions,
+    Glue and CodeBuild all pass a role to a service, so each needs iam:PassRole on it."""
+    arn = new_role(lab, "svc", trusting(service="ecs-tasks.amazonaws.com"))
+    services = ["ecs", "cloudformation", "events", "states", "glue", "codebuild", "scheduler"]
+    key = user_with_key(lab, "builder", allow([f"{s}:*" for s in services]))
+    session = lab.session(key["AccessKeyId"], key["SecretAccessKey"])
+    queue = f"arn:aws:sqs:{lab.region}:{lab.account_id}:q"
+    build_env = {"type": "LINUX_CONTAINER", "image": "i", "computeType": "BUILD_GENERAL1_SMALL"}
+    calls = (
+        lambda: session.client("ecs").register_task_definition(
+            family="f", taskRoleArn=arn, containerDefinitions=[{"name": "c", "image": "i"}]
+        ),
+        lambda: session.client("cloudformation").create_stack(StackName="st", TemplateBody="{}", RoleARN=arn),
+        lambda: session.client("events").put_targets(
+            Rule="r", Targets=[{"Id": "1", "Arn": queue, "RoleArn": arn}]
+        ),
+        lambda: session.client("stepfunctions").create_state_machine(name="sm", definition="{}", roleArn=arn),
+        lambda: session.client("glue").create_crawler(Name="crawl", Role=arn, Targets={}),
+        lambda: session.client("codebuild").create_project(
+            name="proj",
+            source={"type": "NO_SOURCE"},
+            artifacts={"type": "NO_ARTIFACTS"},
+            environment=build_env,
+            serviceRole=arn,
+        ),
+        lambda: session.client("scheduler").create_schedule(
+            Name="s",
+            ScheduleExpression="rate(1 hour)",
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": queue, "RoleArn": arn},
+        ),
+    )
+    for call in calls:
+        code, message = error_of(call)
+        assert code == "AccessDenied" and f"iam:PassRole on resource: {arn}" in message

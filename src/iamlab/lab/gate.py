@@ -17,7 +17,7 @@ from moto.iam.models import iam_backends
 from moto.s3.models import s3_backends
 from moto.sts.models import sts_backends
 
-from iamlab.lab import actions, iam_api, managed, policies, simulator
+from iamlab.lab import actions, iam_api, managed, policies, s3_bodies, simulator
 from iamlab.lab.errors import AWSError, Refused
 from iamlab.lab.iam_api.words import say
 from iamlab.lab.identity import SessionExtras
@@ -115,13 +115,13 @@ class Gate:
         policy_set = policies.for_caller(self.iam, caller, self.lab.user_boundaries)
         context = self.lab.request_context(caller, call) | op.context
         decisions = []
-        for action, resource in [(op.action, op.resource), *op.also]:
+        for action, resource, *extra in [(op.action, op.resource), *op.also]:
             request = Request(
                 principal=caller.arn,
                 action=action,
                 resource=resource,
                 resource_account=self.lab.account_id,
-                context=context,
+                context=context | extra[0] if extra else context,
             )
             decision = evaluate(
                 request,
@@ -150,10 +150,34 @@ class Gate:
             and params["UserName"] not in self.iam.users
         ):
             _put_user_boundary(self, op.api, params)
+        if call.service == "s3":
+            s3_bodies.check(
+                op.api, handler.method.upper(), getattr(handler, "raw_body", None) or handler.body
+            )
         if call.service == "s3" and op.api == "PutBucketPolicy":
             self._validate_document(handler.body, "resource", code="MalformedPolicy")
         if op.api in actions.ASSUME_ACTIONS:
             call.pending_session = self._session_extras(caller, params, op)
+
+    def refuse_ungated(self, call, route: str) -> None:
+        """moto served a request without asking the gate: answer AccessDenied, as no policy allowed it."""
+        message = (
+            f"User: {call.caller.arn} is not authorized to perform this request: "
+            f"the lab could not decide it ({route})."
+        )
+        self.lab.journal.record(
+            Entry(
+                time=self.lab.clock.now(),
+                principal=call.caller.arn,
+                action=f"{call.service}:*",
+                resource="*",
+                result="ImplicitlyDenied",
+                message=message,
+                user_agent=call.user_agent,
+                request_id=call.request_id,
+            )
+        )
+        call.refusal = AWSError("AccessDenied", message)
 
     def _refuse_missing_role(self, call, op) -> None:
         message = _basic_denial(call.caller.arn, op)
@@ -328,4 +352,5 @@ class Gate:
             chained=chained,
             issued_at=self.lab.clock.now(),
             source_principal=caller.arn,
+            role_id=role.id if role is not None else None,
         )

@@ -15,13 +15,17 @@ import types
 
 import moto.core.authorization as moto_authorization
 import moto.core.responses as moto_responses
+import moto.core.routing as moto_routing
 import moto.core.utils as moto_utils
 import moto.iam.models as moto_iam_models
 import moto.s3.models as moto_s3_models
+import moto.s3.responses as moto_s3_responses
 import moto.sts.models as moto_sts_models
+from moto.core.responses import ActionResult
+from moto.iam.access_control import PermissionResult
 from moto.moto_api._internal import mock_random
 
-from iamlab.lab import iam_api
+from iamlab.lab import iam_api, unique_ids
 
 
 class HookPointMoved(RuntimeError):
@@ -31,6 +35,7 @@ class HookPointMoved(RuntimeError):
 HOOK_POINTS = (
     (moto_authorization.ActionAuthenticatorMixin, "_authenticate_and_authorize_action"),
     (moto_sts_models.STSBackend, "assume_role"),
+    (moto_sts_models.STSBackend, "assume_role_with_saml"),
     (moto_sts_models, "random_session_token"),
     (moto_utils, "utcnow"),
     (moto_sts_models, "utcnow"),
@@ -39,6 +44,19 @@ HOOK_POINTS = (
     (moto_iam_models, "AWSManagedPolicy"),
     (moto_responses.BaseResponse, "serialized"),  # IAM and STS answers in AWS's words (iam_api)
     (moto_responses.BaseResponse, "parse_parameters"),
+    (moto_responses.BaseResponse, "setup_class"),
+    (moto_responses.BaseResponse, "dispatch"),
+    (moto_responses.BaseResponse, "_dispatch"),
+    (moto_responses.BaseResponse, "call_action"),
+    (moto_utils.convert_to_flask_response, "__call__"),
+    (moto_s3_responses.S3Response, "bucket_dispatch"),
+    (moto_s3_responses.S3Response, "serialized"),
+    (moto_s3_models.FakeBucket, "get_permission"),
+    (moto_routing, "get_service_router"),  # actions: the operation of routes moto's handler cannot name
+    (moto_iam_models.User, "__init__"),
+    (moto_iam_models.Group, "__init__"),
+    (moto_iam_models.InstanceProfile, "__init__"),
+    (moto_iam_models.Policy, "__init__"),
 )
 
 _installed = False
@@ -61,7 +79,8 @@ def set_current_call(value) -> None:
 
 def check_hook_points() -> None:
     for owner, name in HOOK_POINTS:
-        if not hasattr(owner, name):
+        # a dunder such as __init__ always exists; what matters is that the class still defines its own
+        if not (name in vars(owner) if name.startswith("__") else hasattr(owner, name)):
             raise HookPointMoved(f"moto no longer has {getattr(owner, '__name__', owner)}.{name}")
 
 
@@ -110,20 +129,26 @@ def install() -> None:
         lab, call = active_lab(), current_call()
         if lab is None or call is None:
             return original_authorize(handler, iam_request_cls, resource)
+        if getattr(call, "decided_at_setup", False):  # the lab decided this request already
+            return None
         lab.gate.authorize(handler, call, resource)
 
     mixin._authenticate_and_authorize_action = authorize
+    original_permission = moto_s3_models.FakeBucket.get_permission
 
-    original_assume = moto_sts_models.STSBackend.assume_role
+    def bucket_permission(bucket, action, resource):
+        """moto's own bucket-policy check ignores Principal and Condition and answers an empty 403;
+        in a lab the gate has already evaluated the bucket policy with the engine, so it decides nothing."""
+        if active_lab() is None:
+            return original_permission(bucket, action, resource)
+        return PermissionResult.NEUTRAL
 
-    def assume_role(backend, *args, **kwargs):
-        session = original_assume(backend, *args, **kwargs)
-        call = current_call()
-        if call is not None and call.pending_session is not None:
-            session.iamlab_extras = call.pending_session
-        return session
+    moto_s3_models.FakeBucket.get_permission = bucket_permission
+    _gate_every_route()
+    _shape_ids_as_aws()
 
-    moto_sts_models.STSBackend.assume_role = assume_role
+    for name in ("assume_role", "assume_role_with_saml"):  # web identity goes through assume_role
+        _keep_session_extras(moto_sts_models.STSBackend, name)
     moto_sts_models.random_session_token = _seeded_session_token
     _route_utcnow_to_lab_clock(moto_utils.utcnow)
     iam_api.install()
@@ -131,6 +156,103 @@ def install() -> None:
         datetime=_LabDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone
     )
     _installed = True
+
+
+def _keep_session_extras(backend_cls, name: str) -> None:
+    """Attach what the gate decided about a new session (policies, tags, the role's unique ID)."""
+    original = getattr(backend_cls, name)
+
+    def issue(backend, *args, **kwargs):
+        session = original(backend, *args, **kwargs)
+        call = current_call()
+        if call is not None and call.pending_session is not None:
+            session.iamlab_extras = call.pending_session
+        return session
+
+    setattr(backend_cls, name, issue)
+
+
+def moto_gates(callback) -> bool:
+    """Does moto itself consult the gate before acting, for a route served by `callback`?
+
+    Routes served by `BaseResponse.dispatch` reach moto's `call_action`, which authorizes
+    first; S3's own dispatchers authorize once they know the bucket. Every other route (the legacy
+    Elasticsearch API, tagging routes of some services, ...) is gated by the lab as soon as
+    moto has read the request, before the action runs.
+    """
+    base = moto_responses.BaseResponse
+    owner, func = getattr(callback, "__self__", None), getattr(callback, "__func__", None)
+    if not (isinstance(owner, type) and issubclass(owner, base)):
+        return False
+    if issubclass(owner, moto_s3_responses.S3Response):
+        return True
+    # A class that overrides `call_action` may skip moto's authorization (DynamoDB 2011-12-05 does).
+    return (
+        func is base.dispatch.__func__
+        and owner._dispatch is base._dispatch
+        and owner.call_action is base.call_action
+    )
+
+
+def _gate_every_route() -> None:
+    """No moto route acts for a caller the gate has not decided about.
+
+    Routes moto does not gate are decided when moto has read the request (`setup_class`), and
+    a route that still answers success without the gate ever deciding is refused.
+    """
+    view = moto_utils.convert_to_flask_response
+    original_view, original_setup = view.__call__, moto_responses.BaseResponse.setup_class
+
+    def serve(route, /, *args, **kwargs):
+        lab, call = active_lab(), current_call()
+        if lab is None or call is None:
+            return original_view(route, *args, **kwargs)
+        call.gate_at_setup = not moto_gates(route.callback)
+        response = original_view(route, *args, **kwargs)
+        if call.operation is None and call.refusal is None and call.answer is None:
+            if response.status_code < 400:  # moto acted and nobody asked: never an allow
+                lab.gate.refuse_ungated(call, route.__name__)
+        return response
+
+    def setup_class(handler, /, *args, **kwargs):
+        original_setup(handler, *args, **kwargs)
+        lab, call = active_lab(), current_call()
+        if lab is not None and call is not None and getattr(call, "gate_at_setup", False):
+            call.gate_at_setup = False  # one decision per request, however many handlers moto builds
+            lab.gate.authorize(handler, call, "*")
+            call.decided_at_setup = True
+
+    view.__call__ = serve
+    moto_responses.BaseResponse.setup_class = setup_class
+
+
+def _shape_ids_as_aws() -> None:
+    """IAM entities get AWS's prefixed unique IDs; S3 answers with AWS's bucket owner."""
+    for cls, kind in (
+        (moto_iam_models.User, "user"),
+        (moto_iam_models.Group, "group"),
+        (moto_iam_models.InstanceProfile, "instance-profile"),
+        (moto_iam_models.Policy, "policy"),
+    ):
+        _assign_id_on_init(cls, kind)
+    original_serialized = moto_s3_responses.S3Response.serialized
+
+    def serialized(handler, action_result):
+        if type(action_result) is ActionResult and isinstance(action_result.result, dict):
+            action_result = ActionResult(unique_ids.realistic_owner(action_result.result))
+        return original_serialized(handler, action_result)
+
+    moto_s3_responses.S3Response.serialized = serialized
+
+
+def _assign_id_on_init(cls, kind: str) -> None:
+    original_init = cls.__init__
+
+    def __init__(entity, *args, **kwargs):
+        original_init(entity, *args, **kwargs)
+        entity.id = unique_ids.new_id(kind, entity.account_id)
+
+    cls.__init__ = __init__
 
 
 def activate(lab) -> None:

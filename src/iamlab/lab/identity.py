@@ -25,6 +25,7 @@ class SessionExtras:
     chained: bool = False
     issued_at: dt.datetime | None = None
     source_principal: str | None = None
+    role_id: str | None = None  # the unique ID of the role the session belongs to
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,8 @@ def resolve(
         if session_token:
             raise _bad_token(service)
         user = iam.users.get(key.user_name)
-        if user is None:
-            raise _invalid_key(service)
+        if user is None or not any(own is key for own in user.access_keys):
+            raise _invalid_key(service)  # the key belonged to a user who was deleted, whatever the name
         arn = f"arn:aws:iam::{iam.account_id}:user{user.path}{user.name}"
         return Caller(arn, iam.account_id, "user", user.name, user.id, key.secret_access_key, user=user)
     session = sts.get_assumed_role_from_access_key(access_key_id)
@@ -90,10 +91,13 @@ def resolve(
         raise _bad_token(service)
     if now >= session.expiration:
         raise _expired(service)
+    extras = getattr(session, "iamlab_extras", None)
     try:
         role = iam.get_role_by_arn(session.role_arn)
     except Exception:  # the role was deleted: its sessions die with it, as in AWS
         raise _bad_token(service) from None
+    if extras is None or extras.role_id != role.id:  # a new role of the same name is another principal
+        raise _bad_token(service)
     return Caller(
         arn=session.arn,
         account_id=iam.account_id,
@@ -103,5 +107,5 @@ def resolve(
         secret_access_key=session.secret_access_key,
         role=role,
         session=session,
-        extras=getattr(session, "iamlab_extras", None) or SessionExtras(),
+        extras=extras,
     )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 
 from iamlab.i18n import N_, _, display_width, pad
@@ -60,18 +62,37 @@ class Entry:
         return record
 
 
-class Journal:
-    """An append-only, thread-safe list of entries with notebook-friendly views."""
+DEFAULT_CAPACITY = 10_000
 
-    def __init__(self, account_id: str, region: str):
-        self._entries: list[Entry] = []
+
+class Journal:
+    """A thread-safe ring buffer of the last `capacity` entries, with notebook-friendly views.
+
+    A lab left running keeps answering requests; the journal keeps the most recent 10,000 entries
+    (a few tens of MB at most) and forgets older ones, counting them in `dropped`. To keep every
+    entry, pass `on_roll`, called with each entry as it leaves the buffer (append it to a file,
+    say), or call `export(path)` before `dropped` grows.
+    """
+
+    def __init__(self, account_id: str, region: str, capacity: int = DEFAULT_CAPACITY, on_roll=None):
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1, got {capacity}")
+        self._entries: deque[Entry] = deque(maxlen=capacity)
         self._lock = threading.Lock()
         self.account_id = account_id
         self.region = region
+        self.capacity = capacity
+        self.dropped = 0  # entries that left the buffer since the lab started (or `clear()`)
+        self.on_roll = on_roll
 
     def record(self, entry: Entry) -> None:
         with self._lock:
+            rolled = self._entries[0] if len(self._entries) == self.capacity else None
             self._entries.append(entry)
+            if rolled is not None:
+                self.dropped += 1
+        if rolled is not None and self.on_roll is not None:
+            self.on_roll(rolled)
 
     def entries(self) -> list[Entry]:
         with self._lock:
@@ -89,6 +110,14 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.dropped = 0
+
+    def export(self, path) -> int:
+        """Write the entries held now as a CloudTrail log file (`{"Records": [...]}`); how many."""
+        document = self.to_cloudtrail()
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(document, out, ensure_ascii=False, indent=1)
+        return len(document["Records"])
 
     def to_cloudtrail(self) -> dict:
         """All entries as a CloudTrail log file body: `{"Records": [...]}`."""

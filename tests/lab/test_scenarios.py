@@ -1,5 +1,6 @@
 """Scenarios a learner will try, each decided as AWS decides it (issue 4 acceptance, in our words)."""
 
+import datetime as dt
 import json
 
 from tests.lab.helpers import allow, assume, deny, doc, error_code, error_of, new_role, new_user, trusting
@@ -272,14 +273,34 @@ def test_simulate_principal_policy_from_the_cli(lab, article):
     assert json.loads(out)["EvaluationResults"][0]["EvalDecision"] == "implicitDeny"
 
 
+def _put_and_date(lab, s3, bucket, key):
+    """LastModified of a new object, and the lab's time (to the second) just before and after the put."""
+    before = lab.clock.now().replace(microsecond=0)
+    s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    return before, s3.head_object(Bucket=bucket, Key=key)["LastModified"], lab.clock.now()
+
+
 def test_lab_clock_dates_everything(lab, article):
     s3 = lab.admin_session().client("s3")
-    s3.put_object(Bucket=article.bucket, Key="a.txt", Body=b"a")
-    assert s3.head_object(Bucket=article.bucket, Key="a.txt")["LastModified"] == lab.clock.now()
+    before, modified, after = _put_and_date(lab, s3, article.bucket, "a.txt")
+    assert before <= modified <= after
     lab.clock.advance(hours=2)
-    s3.put_object(Bucket=article.bucket, Key="b.txt", Body=b"b")
-    assert s3.head_object(Bucket=article.bucket, Key="b.txt")["LastModified"] == lab.clock.now()
-    assert s3.list_buckets()["Buckets"][0]["CreationDate"] < lab.clock.now()
+    before, modified, after = _put_and_date(lab, s3, article.bucket, "b.txt")
+    assert before <= modified <= after
+    assert dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=119) < modified
+    assert s3.list_buckets()["Buckets"][0]["CreationDate"] < before
+
+
+def test_lab_clock_is_real_time_so_any_client_accepts_its_credentials(lab, article):
+    """A client compares a session's Expiration with its own clock: it must lie ahead of real time."""
+    jonnung = lab.session(article.access_key_id, article.secret_access_key)
+    lab.admin_session().client("iam").update_assume_role_policy(
+        RoleName=article.role_name, PolicyDocument=trusting(article.user_arn)
+    )
+    real_before = dt.datetime.now(dt.timezone.utc)
+    expiration = assume(jonnung, article.role_arn)["Expiration"]
+    real_after = dt.datetime.now(dt.timezone.utc)
+    assert real_before + dt.timedelta(minutes=59) < expiration <= real_after + dt.timedelta(hours=1)
 
 
 def test_aws_managed_policies_are_all_there(lab):

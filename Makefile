@@ -4,17 +4,21 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Jupyter refuses to run as root (containers, fresh cloud VMs) unless told it is meant.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test lint clean
 
 $(VENV)/.installed: pyproject.toml
+	@echo "== Creating $(VENV) and installing iamlab with its dependencies (a few minutes the first time)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install --progress-bar on -e ".[dev]"
 	touch $@
 
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab notebooks/
+	@echo "== Starting JupyterLab on notebooks/: open the http://127.0.0.1:... URL it prints below (Ctrl-C stops it)"
+	$(BIN)/jupyter lab notebooks/ $(ALLOW_ROOT)
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check src tests benchmarks conftest.py

@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="iamlab", description=_("A local AWS for learning IAM roles."))
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help=_("run a lab in the foreground until Ctrl-C"))
-    serve.add_argument("--step", type=int, default=1, help=_("start at this step of the article (1-5)"))
+    serve.add_argument(
+        "--step", type=int, default=1, choices=range(1, 6), help=_("start at this step of the article (1-5)")
+    )
     serve.add_argument("--port", type=int, default=0, help=_("listen on this port (default: any free port)"))
     args = parser.parse_args(argv)
     return run_serve(args.step, args.port)

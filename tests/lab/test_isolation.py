@@ -247,6 +247,9 @@ def test_a_client_that_ignores_the_endpoint_is_refused_with_the_fix(corporate_pr
         assert code != 0 and out == ""
         assert "AWS_ENDPOINT_URL" in err and "endpoint-url" in err and "2.13" in err
         assert lab._refuser.refused and all("amazonaws.com" in target for target in lab._refuser.refused)
+        refusal = lab.journal[-1]
+        assert (refusal.result, refusal.resource) == ("RefusedOutsideTheLab", lab._refuser.refused[-1])
+        assert "AWS_ENDPOINT_URL" in refusal.message
     assert corporate_proxy.refused == []
 
 

@@ -27,8 +27,9 @@ from iamlab.lab.clock import LabClock
 from iamlab.lab.context import request_context
 from iamlab.lab.front import Front
 from iamlab.lab.gate import Gate
-from iamlab.lab.journal import Journal
+from iamlab.lab.journal import Entry, Journal
 from iamlab.lab.refuser import Refuser
+from iamlab.lab.refuser import message as refuser_message
 
 LOOPBACK = "127.0.0.1"
 ADMIN_USER = "admin"
@@ -38,6 +39,7 @@ LAB_TIMEZONE = "KST-9"
 # Proxy variables clients read (curl, Python, Node, git): the lab sets them all, in both cases.
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 NO_PROXY = "127.0.0.1,localhost"
+OUTSIDE = "(a client outside the lab's endpoint)"
 
 
 class AccessKeys(NamedTuple):
@@ -77,7 +79,7 @@ class Lab:
                 target=self._server.serve_forever, name="iamlab-server", daemon=True
             )
             self._thread.start()
-            self._refuser = Refuser(LOOPBACK)
+            self._refuser = Refuser(LOOPBACK, self._journal_refusal)
             self.admin_keys = self._bootstrap_admin()
             self._write_aws_files()
         except BaseException:
@@ -218,6 +220,19 @@ class Lab:
             os.path.join(aws, "credentials"),
             f"[default]\naws_access_key_id = {key.access_key_id}\n"
             f"aws_secret_access_key = {key.secret_access_key}\n",
+        )
+
+    def _journal_refusal(self, target: str) -> None:
+        """A request a client meant for somewhere else (the real AWS): refused, and shown in the journal."""
+        self.journal.record(
+            Entry(
+                time=self.clock.now(),
+                principal=OUTSIDE,
+                action="",
+                resource=target,
+                result="RefusedOutsideTheLab",
+                message=refuser_message(),
+            )
         )
 
     def __repr__(self) -> str:

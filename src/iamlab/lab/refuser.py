@@ -28,10 +28,12 @@ def message() -> str:
 
 
 class Refuser:
-    """A loopback 'proxy' that forwards nothing; `refused` lists the targets clients asked for."""
+    """A loopback 'proxy' that forwards nothing; `refused` lists the targets clients asked for,
+    and `on_refuse(target)` (the lab's journal) hears of each."""
 
-    def __init__(self, host: str):
+    def __init__(self, host: str, on_refuse=None):
         self.refused: list[str] = []
+        self._on_refuse = on_refuse or (lambda target: None)
         refuser = self
 
         class Handler(socketserver.StreamRequestHandler):
@@ -40,7 +42,9 @@ class Refuser:
                 while self.rfile.readline(8192) not in (b"\r\n", b"\n", b""):
                     pass
                 parts = request_line.split()
-                refuser.refused.append(parts[1] if len(parts) > 1 else request_line)
+                target = parts[1] if len(parts) > 1 else request_line
+                refuser.refused.append(target)
+                refuser._on_refuse(target)
                 body = (message() + "\n").encode()
                 self.wfile.write(
                     f"HTTP/1.1 403 {REASON}\r\nContent-Type: text/plain; charset=utf-8\r\n"

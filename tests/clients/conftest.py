@@ -19,15 +19,22 @@ def require(what: str, found) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture
-def aws_v2():
-    path = shutil.which("aws", path="/usr/bin:/usr/local/bin")
+# Two CLI v2s: Debian bookworm's (2.9, before AWS_ENDPOINT_URL) and a current one (fetch_awscli_v2.py).
+AWS_V2 = {
+    "debian": ("the AWS CLI v2 (Debian's awscli)", "/usr/bin/aws"),
+    "current": ("a current AWS CLI v2 (tests/clients/fetch_awscli_v2.py)", str(HERE / "awscli-v2" / "aws")),
+}
+
+
+@pytest.fixture(params=sorted(AWS_V2))
+def aws_v2(request):
+    what, path = AWS_V2[request.param]
     version = ""
-    if path:
+    if os.access(path, os.X_OK):
         import subprocess
 
         version = subprocess.run([path, "--version"], capture_output=True, text=True).stdout
-    require("the AWS CLI v2 (Debian's awscli)", version.startswith("aws-cli/2."))
+    require(what, version.startswith("aws-cli/2."))
     return path
 
 

@@ -19,7 +19,8 @@ def _runner(aws_v2, endpoint_url):
     def run(env, *args):
         flags = [] if args[0] == "configure" else extra
         result = subprocess.run([aws_v2, *args, *flags], env=env, capture_output=True, text=True, timeout=120)
-        return result.returncode, result.stdout, result.stderr.strip()
+        # recent CLIs decorate errors; the message after it is the lab's, compared with the article's
+        return result.returncode, result.stdout, result.stderr.strip().removeprefix("aws: [ERROR]: ")
 
     return run
 

@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 lab: $(VENV)/.installed
-	@echo "== Starting JupyterLab on notebooks/: open the http://127.0.0.1:... URL it prints below (Ctrl-C stops it)"
+	@echo "== Starting JupyterLab on notebooks/: open the http://127.0.0.1:PORT/lab?token=... URL it prints below (Ctrl-C stops it)"
 	$(BIN)/jupyter lab notebooks/ $(ALLOW_ROOT)
 
 test: $(VENV)/.installed

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+from tests.conftest import run_aws
 from tests.lab.helpers import allow, assume, deny, doc, error_code, error_of, new_role, new_user, trusting
 
 ACCOUNT = "123456789012"
@@ -258,8 +259,6 @@ def test_simulate_custom_policy_reports_explicit_deny_and_missing_context(lab):
 
 
 def test_simulate_principal_policy_from_the_cli(lab, article):
-    from tests.conftest import run_aws
-
     code, out, err = run_aws(
         lab.env(),
         "iam",
@@ -329,3 +328,16 @@ def test_journal_records_the_requests_own_action(lab, article):
     s3.copy_object(Bucket=article.bucket, Key="b.txt", CopySource={"Bucket": article.bucket, "Key": "a.txt"})
     entry = lab.journal[-1]
     assert (entry.action, entry.resource) == ("s3:PutObject", f"arn:aws:s3:::{article.bucket}/b.txt")
+
+
+def test_s3_sync_uploads_only_what_changed(lab, article, tmp_path):
+    """`aws s3 sync` compares local times with LastModified: a lab clock in the past re-uploaded all."""
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "b.txt").write_text("b")
+    env = lab.env()
+    target = f"s3://{article.bucket}/site"
+    code, first, err = run_aws(env, "s3", "sync", str(tmp_path), target)
+    assert code == 0, err
+    assert first.count("upload:") == 2
+    code, second, err = run_aws(env, "s3", "sync", str(tmp_path), target)
+    assert (code, second) == (0, ""), err

@@ -22,6 +22,7 @@ from moto.moto_api._internal import mock_random
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from iamlab.i18n import _
 from iamlab.lab import folder, hooks, managed, transport
 from iamlab.lab.clock import LabClock
 from iamlab.lab.context import request_context
@@ -227,7 +228,7 @@ class Lab:
         self.journal.record(
             Entry(
                 time=self.clock.now(),
-                principal=OUTSIDE,
+                principal=_(OUTSIDE),
                 action="",
                 resource=target,
                 result="RefusedOutsideTheLab",

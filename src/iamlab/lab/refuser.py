@@ -48,7 +48,8 @@ class Refuser:
                 body = (message() + "\n").encode()
                 self.wfile.write(
                     f"HTTP/1.1 403 {REASON}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("latin-1") + body
+                    f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("latin-1")
+                    + body
                 )
 
         self._server = socketserver.ThreadingTCPServer((host, 0), Handler)

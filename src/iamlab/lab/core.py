@@ -165,7 +165,8 @@ class Lab:
 
     # -- helpers for lessons ------------------------------------------------------------------
     def export_env(self) -> None:
-        """Point this kernel's `!aws` shell commands at the lab (undone by `close()`)."""
+        """Point this kernel's `!aws` shell commands at the lab: `env()`'s variables, HOME and the
+        proxies included, so `!` commands reach only the lab (undone by `close()`)."""
         if self._saved_environ is None:
             self._saved_environ = {k: v for k, v in os.environ.items() if _lab_managed(k)}
         lab_env = self.env()

@@ -23,7 +23,7 @@ STEP3 = (
 )
 
 
-def configure(env, article):
+def configure(env, article, run_aws=run_aws):
     for key, value in [
         ("aws_access_key_id", article.access_key_id),
         ("aws_secret_access_key", article.secret_access_key),
@@ -34,8 +34,12 @@ def configure(env, article):
 
 
 def test_article_end_to_end(lab, article):
-    env = lab.env()
-    configure(env, article)
+    walk_the_article(lab.env(), article)
+
+
+def walk_the_article(env, article, run_aws=run_aws):
+    """The article's five steps with one CLI (`run_aws`), checked against the article's outputs."""
+    configure(env, article, run_aws)
 
     code, _, err = run_aws(env, "s3", "ls", "--profile", "jonnung")
     assert code != 0

@@ -4,6 +4,7 @@ Each test writes the policy a learner would write, then shows a matching request
 a non-matching one denied through the real lab (boto3, and the AWS CLI for two of them).
 """
 
+import datetime as dt
 import json
 
 from tests.conftest import run_aws
@@ -66,7 +67,8 @@ def test_secure_transport_is_false_over_the_labs_http(lab):
 
 
 def test_current_time_follows_the_lab_clock(lab):
-    until = _when("aws:CurrentTime", "2021-01-18T00:00:00Z", "DateLessThan")
+    cutoff = (lab.clock.now() + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    until = _when("aws:CurrentTime", cutoff, "DateLessThan")
     temp = new_user(lab, "temp", policies=[doc(allow("s3:ListAllMyBuckets", **until))])
     assert temp.client("s3").list_buckets()["Buckets"] == []
     lab.clock.advance(hours=24)

@@ -1,7 +1,9 @@
 """Scenarios a learner will try, each decided as AWS decides it (issue 4 acceptance, in our words)."""
 
+import datetime as dt
 import json
 
+from tests.conftest import run_aws
 from tests.lab.helpers import allow, assume, deny, doc, error_code, error_of, new_role, new_user, trusting
 
 ACCOUNT = "123456789012"
@@ -257,8 +259,6 @@ def test_simulate_custom_policy_reports_explicit_deny_and_missing_context(lab):
 
 
 def test_simulate_principal_policy_from_the_cli(lab, article):
-    from tests.conftest import run_aws
-
     code, out, err = run_aws(
         lab.env(),
         "iam",
@@ -272,14 +272,34 @@ def test_simulate_principal_policy_from_the_cli(lab, article):
     assert json.loads(out)["EvaluationResults"][0]["EvalDecision"] == "implicitDeny"
 
 
+def _put_and_date(lab, s3, bucket, key):
+    """LastModified of a new object, and the lab's time (to the second) just before and after the put."""
+    before = lab.clock.now().replace(microsecond=0)
+    s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    return before, s3.head_object(Bucket=bucket, Key=key)["LastModified"], lab.clock.now()
+
+
 def test_lab_clock_dates_everything(lab, article):
     s3 = lab.admin_session().client("s3")
-    s3.put_object(Bucket=article.bucket, Key="a.txt", Body=b"a")
-    assert s3.head_object(Bucket=article.bucket, Key="a.txt")["LastModified"] == lab.clock.now()
+    before, modified, after = _put_and_date(lab, s3, article.bucket, "a.txt")
+    assert before <= modified <= after
     lab.clock.advance(hours=2)
-    s3.put_object(Bucket=article.bucket, Key="b.txt", Body=b"b")
-    assert s3.head_object(Bucket=article.bucket, Key="b.txt")["LastModified"] == lab.clock.now()
-    assert s3.list_buckets()["Buckets"][0]["CreationDate"] < lab.clock.now()
+    before, modified, after = _put_and_date(lab, s3, article.bucket, "b.txt")
+    assert before <= modified <= after
+    assert dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=119) < modified
+    assert s3.list_buckets()["Buckets"][0]["CreationDate"] < before
+
+
+def test_lab_clock_is_real_time_so_any_client_accepts_its_credentials(lab, article):
+    """A client compares a session's Expiration with its own clock: it must lie ahead of real time."""
+    jonnung = lab.session(article.access_key_id, article.secret_access_key)
+    lab.admin_session().client("iam").update_assume_role_policy(
+        RoleName=article.role_name, PolicyDocument=trusting(article.user_arn)
+    )
+    real_before = dt.datetime.now(dt.timezone.utc)
+    expiration = assume(jonnung, article.role_arn)["Expiration"]
+    real_after = dt.datetime.now(dt.timezone.utc)
+    assert real_before + dt.timedelta(minutes=59) < expiration <= real_after + dt.timedelta(hours=1)
 
 
 def test_aws_managed_policies_are_all_there(lab):
@@ -308,3 +328,16 @@ def test_journal_records_the_requests_own_action(lab, article):
     s3.copy_object(Bucket=article.bucket, Key="b.txt", CopySource={"Bucket": article.bucket, "Key": "a.txt"})
     entry = lab.journal[-1]
     assert (entry.action, entry.resource) == ("s3:PutObject", f"arn:aws:s3:::{article.bucket}/b.txt")
+
+
+def test_s3_sync_uploads_only_what_changed(lab, article, tmp_path):
+    """`aws s3 sync` compares local times with LastModified: a lab clock in the past re-uploaded all."""
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "b.txt").write_text("b")
+    env = lab.env()
+    target = f"s3://{article.bucket}/site"
+    code, first, err = run_aws(env, "s3", "sync", str(tmp_path), target)
+    assert code == 0, err
+    assert first.count("upload:") == 2
+    code, second, err = run_aws(env, "s3", "sync", str(tmp_path), target)
+    assert (code, second) == (0, ""), err

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -41,7 +43,10 @@ def test_toggle_flips_failure_to_success_and_back(lab, article, toggle):
     toggle.boxes["user/jonnung"].value = True  # a tick retries the assume once the learner has pressed it
     assert "iamlab-success" in toggle.result.value, toggle.result.value
     assert "ASIA" in toggle.result.value and article.bucket in toggle.result.value
-    assert "2021-01-17T06:44:34Z" in toggle.result.value  # expiry: one hour of lab time
+    expires = re.search(r"expires (\S+Z)", toggle.result.value).group(1)
+    hour_ahead = lab.clock.now() + dt.timedelta(hours=1)
+    expires = dt.datetime.fromisoformat(expires.replace("Z", "+00:00"))
+    assert hour_ahead - dt.timedelta(minutes=1) < expires <= hour_ahead  # one hour of lab time
     assert toggle.decision.allowed
     assert article.user_arn in json.dumps(trust_of(lab, article))
 

@@ -9,6 +9,7 @@ The article prepares the role beforehand; lesson 03 has the learner create it wi
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 
 from iamlab.i18n import _, display_width, pad
@@ -81,24 +82,37 @@ def setup(lab, step: int = 1) -> ArticleSetup:
     return article
 
 
+ROLE_PROFILE = "s3role"
+
+
 def _configure_profile(lab, article: ArticleSetup) -> None:
     """What step 1's `aws configure --profile jonnung` writes, into the lab's own files."""
+    env = lab.env()
+    keys = {"aws_access_key_id": article.access_key_id, "aws_secret_access_key": article.secret_access_key}
+    _set_section(env["AWS_SHARED_CREDENTIALS_FILE"], USER, keys)
+    _set_section(env["AWS_CONFIG_FILE"], f"profile {USER}", {"region": article.region, "output": "json"})
+
+
+def add_role_profile(lab, article: ArticleSetup, name: str = ROLE_PROFILE) -> str:
+    """A profile that assumes the article's role with jonnung's keys, as most people use roles:
+    `aws s3 ls --profile s3role` (the CLI and SDKs call AssumeRole and refresh it themselves)."""
+    _set_section(
+        lab.env()["AWS_CONFIG_FILE"],
+        f"profile {name}",
+        {"role_arn": article.role_arn, "source_profile": USER, "region": article.region},
+    )
+    return name
+
+
+def _set_section(path: str, section: str, values: dict) -> None:
     import configparser
 
-    env = lab.env()
-    for path, section, values in (
-        (
-            env["AWS_SHARED_CREDENTIALS_FILE"],
-            USER,
-            {"aws_access_key_id": article.access_key_id, "aws_secret_access_key": article.secret_access_key},
-        ),
-        (env["AWS_CONFIG_FILE"], f"profile {USER}", {"region": article.region, "output": "json"}),
-    ):
-        parser = configparser.ConfigParser()
-        parser.read(path)
-        parser[section] = values
-        with open(path, "w") as f:
-            parser.write(f)
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(path)
+    parser[section] = values
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        parser.write(f)
 
 
 def _starting_point(lab, with_role: bool) -> ArticleSetup:

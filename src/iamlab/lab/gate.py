@@ -22,7 +22,8 @@ from iamlab.lab import actions, managed, policies, simulator
 from iamlab.lab.errors import AWSError, Refused
 from iamlab.lab.identity import SessionExtras
 from iamlab.lab.journal import Entry
-from iamlab.policy import MalformedPolicyDocument, Policy, Request, evaluate
+from iamlab.lab.services import gatekeeping as services
+from iamlab.policy import MalformedPolicyDocument, Policy, Request
 
 # API -> (parameter holding a policy document, policy kind) validated before moto stores it.
 POLICY_WRITES = {
@@ -144,7 +145,7 @@ class Gate:
                 resource_account=self.lab.account_id,
                 context=context,
             )
-            decision = evaluate(
+            decision = services.evaluate(
                 request,
                 identity_policies=policy_set.identity,
                 resource_policy=self.resource_policy(request),
@@ -155,7 +156,7 @@ class Gate:
             if not decision.allowed:
                 message = decision.basic_message if call.service == "sts" else decision.message
                 self._record(call, decision, message)
-                raise AWSError("AccessDenied", message)
+                raise services.denial(call.service, message)
         self._record(call, decisions[0], "")  # the journal shows the request's own action
         managed.prepare_for(self.iam, op.api, params)
         if call.service == "iam" and op.api in LAB_ANSWERED:
@@ -230,7 +231,7 @@ class Gate:
                     name=f"bucket policy of {bucket_name}",
                     source_type="resource",
                 )
-        return None
+        return services.resource_policy(op, self.lab.account_id, self.lab.region)
 
     def _role_by_arn(self, arn: str):
         try:

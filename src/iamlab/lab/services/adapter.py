@@ -60,13 +60,21 @@ class Adapter:
     backend = ""  # moto's backend name, for `backend_for`
     denial = Denial()
     actions: dict[str, str] = {}  # API -> IAM action name, where they differ
-    sources: dict[str, tuple[str, ...]] = {}  # template variable -> the parameters that can hold it
+    # template variable ("Var", or "type:Var" for one resource type) -> the parameters that can hold it
+    sources: dict[str, tuple[str, ...]] = {}
 
     def __init__(self, service: str):
         self.service = service
         self.prefix = self.prefix or service
 
     # -- the question --------------------------------------------------------------------------
+    def operations(self, api: str, params: dict, where: Where) -> list[tuple[str, str]]:
+        """Every (IAM action, resource ARN) the call is authorized as, the one AWS reports first."""
+        action = self.action(api)
+        if not reference.known(action):  # an API whose IAM action the lab cannot name
+            raise Unresolved(action)
+        return [(action, arn) for arn in self.resources(action, api, params, where)]
+
     def action(self, api: str) -> str:
         return f"{self.prefix}:{self.actions.get(api, api)}"
 
@@ -91,7 +99,8 @@ class Adapter:
             return whole
         choices = []
         for variable in slot.variables:
-            raw = request.first(self.sources.get(variable, ()) + (variable, variable + "s"))
+            names = self.sources.get(f"{slot.kind}:{variable}") or self.sources.get(variable, ())
+            raw = request.first(names + (variable, variable + "s"))
             if raw is None:
                 if not _unnamed(api, slot.kind):
                     return []
@@ -110,10 +119,6 @@ class Adapter:
             values.update(zip(slot.variables, combination, strict=True))
             arns.append(slot.fill(values))
         return arns
-
-    def also(self, api: str, params: dict, where: Where) -> list[tuple[str, str]]:
-        """Further (action, resource) pairs one API call needs, beyond its own action."""
-        return []
 
     def value(self, variable: str, raw: str, where: Where) -> str | None:
         """The template value (or a whole ARN) for `variable` as the request gave it; None: unknown."""

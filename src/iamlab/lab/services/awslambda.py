@@ -13,6 +13,7 @@ from iamlab.lab.services.adapter import Adapter, Denial, Where
 class Lambda(Adapter):
     denial = Denial("AccessDeniedException", 403, protocol="json")
     actions = {"Invoke": "InvokeFunction", "InvokeWithResponseStream": "InvokeFunction"}
+    sources = {"LayerVersion": ("VersionNumber",)}
 
     def resources(self, action: str, api: str, params: dict, where: Where) -> list[str]:
         arns = super().resources(action, api, params, where)

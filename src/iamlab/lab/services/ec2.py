@@ -42,6 +42,10 @@ class EC2(Adapter):
         "SubnetId": ("SubnetId", "SubnetIds"),
         "VpcId": ("VpcId", "VpcIds"),
         "NetworkInterfaceId": ("NetworkInterfaceId", "NetworkInterfaceIds"),
+        "VpcFlowLogId": ("FlowLogIds",),
+        "NaclId": ("NetworkAclId",),
+        "VpcEndpointServiceId": ("ServiceId", "ServiceIds"),
+        "DedicatedHostId": ("HostIds",),
     }
 
     def resources(self, action: str, api: str, params: dict, where: Where) -> list[str]:

@@ -30,18 +30,18 @@ def describe(op, handler, service: str, account: str) -> None:
     adapter = adapter_for(service)
     where = Where(account, getattr(handler, "region", None) or "us-east-1")
     params = request_params(handler, op.api)
-    op.action = adapter.action(op.api)
     try:
-        arns = adapter.resources(op.action, op.api, params, where)
+        operations = adapter.operations(op.api, params, where)
+        if not operations:
+            raise Unresolved(op.api)
     except Unresolved:
         message = _(
             "iamlab cannot tell which resource {action} acts on from this request, so it refuses it "
             'rather than decide it against "*".'
-        ).format(action=op.action)
+        ).format(action=adapter.action(op.api))
         raise AWSError(adapter.denial.code, message, adapter.denial.status) from None
-    op.resource = arns[0]
-    op.also.extend((op.action, arn) for arn in arns[1:])
-    op.also.extend(adapter.also(op.api, params, where))
+    (op.action, op.resource), *rest = operations
+    op.also.extend(rest)
     tags = params.get("Tags") or params.get("tags")
     tags = tag_dict(tags) if isinstance(tags, list) else tags if isinstance(tags, dict) else {}
     if tags and "aws:TagKeys" not in op.context:

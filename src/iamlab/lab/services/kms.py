@@ -28,14 +28,12 @@ class KMS(Adapter):
                 return key.arn
         return f"arn:aws:kms:{where.region}:{where.account}:{alias}"
 
-    def also(self, api: str, params: dict, where: Where) -> list[tuple[str, str]]:
+    def operations(self, api: str, params: dict, where: Where) -> list[tuple[str, str]]:
         """ReEncrypt decrypts under one key and encrypts under another: two permissions."""
+        found = super().operations(api, params, where)
         if api == "ReEncrypt" and params.get("DestinationKeyId"):
-            destination = self.value("KeyId", params["DestinationKeyId"], where)
-            if not destination.startswith("arn:"):
-                destination = f"arn:aws:kms:{where.region}:{where.account}:key/{destination}"
-            return [("kms:ReEncryptTo", destination)]
-        return []
+            found += super().operations("ReEncryptTo", {"KeyId": params["DestinationKeyId"]}, where)
+        return found
 
     def resource_policy_required(self, arn: str) -> bool:
         return ":key/" in arn

@@ -8,6 +8,7 @@ from iamlab.lab.services.adapter import Adapter, Denial, Where
 class SNS(Adapter):
     denial = Denial("AuthorizationError", 403)
     sources = {"TopicName": ("Name",)}
+    actions = {"PublishBatch": "Publish"}  # a batch needs the permission of the single call
 
     def resource_policy(self, arn: str, where: Where) -> tuple[str, str] | None:
         topic = self.backend_for(where).topics.get(arn)

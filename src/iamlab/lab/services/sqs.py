@@ -10,6 +10,12 @@ from iamlab.lab.services.adapter import Adapter, Denial, Where
 class SQS(Adapter):
     denial = Denial("AccessDenied", 403)
     sources = {"QueueName": ("QueueUrl", "QueueName")}
+    # A batch needs the permission of the single call it batches.
+    actions = {
+        "SendMessageBatch": "SendMessage",
+        "DeleteMessageBatch": "DeleteMessage",
+        "ChangeMessageVisibilityBatch": "ChangeMessageVisibility",
+    }
 
     def value(self, variable: str, raw: str, where: Where) -> str | None:
         if variable == "QueueName" and "://" in raw:

@@ -11,6 +11,8 @@ class SSM(Adapter):
         "ParameterNameWithoutLeadingSlash": ("Name", "Names", "Path"),
         "DocumentName": ("DocumentName", "Name"),
         "InstanceId": ("InstanceId", "InstanceIds", "Target"),
+        "maintenancewindow:ResourceId": ("WindowId",),
+        "PatchBaselineIdResourceId": ("BaselineId",),
     }
 
     def value(self, variable: str, raw: str, where: Where) -> str | None:

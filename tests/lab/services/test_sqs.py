@@ -1,0 +1,40 @@
+"""SQS queues decided by their own ARNs, the queue policy honoured, denials as SQS words them."""
+
+import pytest
+
+from tests.lab.helpers import allow, deny, doc, error_code, error_of
+from tests.lab.services.common import ACCOUNT, REGION, as_principal, client_of
+
+ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:"
+
+
+@pytest.fixture
+def queues(lab):
+    sqs = lab.admin_session().client("sqs")
+    return {name: sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("orders", "audit")}
+
+
+def test_a_policy_naming_a_queue_allows_exactly_that_queue(lab, queues):
+    sqs = client_of(lab, "sqs", "mina", allow("sqs:SendMessage", ARN + "orders"))
+    sqs.send_message(QueueUrl=queues["orders"], MessageBody="hello")
+    assert error_code(lambda: sqs.send_message(QueueUrl=queues["audit"], MessageBody="hi")) == "AccessDenied"
+
+
+def test_a_deny_naming_one_queue_denies_exactly_that_one(lab, queues):
+    """ "An explicit deny in any policy overrides the allow" (IAM User Guide, policy evaluation logic)."""
+    sqs = client_of(lab, "sqs", "mina", allow("sqs:*"), deny("sqs:DeleteQueue", ARN + "orders"))
+    code, message = error_of(lambda: sqs.delete_queue(QueueUrl=queues["orders"]))
+    assert code == "AccessDenied"
+    assert f"sqs:DeleteQueue on resource: {ARN}orders with an explicit deny" in message
+    sqs.delete_queue(QueueUrl=queues["audit"])
+    assert list(lab.admin_session().client("sqs").list_queues()["QueueUrls"]) == [queues["orders"]]
+
+
+def test_the_queue_policy_grants_a_user_of_the_account_on_its_own(lab, queues):
+    """ "Within the same account, a resource-based policy that names the principal is enough."""
+    policy = doc(allow("sqs:SendMessage", ARN + "orders", **as_principal("mina")))
+    admin = lab.admin_session().client("sqs")
+    admin.set_queue_attributes(QueueUrl=queues["orders"], Attributes={"Policy": policy})
+    sqs = client_of(lab, "sqs", "mina")
+    sqs.send_message(QueueUrl=queues["orders"], MessageBody="hello")
+    assert error_code(lambda: sqs.send_message(QueueUrl=queues["audit"], MessageBody="hi")) == "AccessDenied"

@@ -180,7 +180,8 @@ def _in_order(action: str, api: str) -> tuple[reference.Slot, ...]:
 
 
 def _names(api: str, kind: str) -> bool:
-    return kind.replace("-", "").replace(" ", "").lower() in api.lower()
+    noun = kind.replace("-", "").replace(" ", "").lower()
+    return noun.removesuffix("y") in api.lower()  # "repository" in "DescribeRepositories"
 
 
 def _unnamed(api: str, kind: str) -> bool:

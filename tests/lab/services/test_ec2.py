@@ -56,7 +56,10 @@ def test_run_instances_needs_the_image_as_well_as_the_instance(lab):
     assert code == "UnauthorizedOperation"
     assert f"arn:aws:ec2:{REGION}::image/{IMAGE}" in message
     uses = [ARN + "*", f"arn:aws:ec2:{REGION}::image/{IMAGE}"]
-    uses += [f"arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/*" for kind in ("network-interface", "volume")]
+    uses += [
+        f"arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/*"
+        for kind in ("network-interface", "volume", "subnet", "security-group")
+    ]
     everything_it_uses = allow("ec2:RunInstances", uses)
     ec2 = client_of(lab, "ec2", "dana", everything_it_uses)
     ec2.run_instances(ImageId=IMAGE, MinCount=1, MaxCount=1)
@@ -68,3 +71,17 @@ def test_tags_are_authorized_against_the_resource_they_name(lab, instances):
     ec2.create_tags(Resources=[first], Tags=[{"Key": "team", "Value": "web"}])
     tags = [{"Key": "team", "Value": "web"}]
     assert error_code(lambda: ec2.create_tags(Resources=[second], Tags=tags)) == "UnauthorizedOperation"
+
+
+def test_a_deny_on_the_default_subnet_stops_an_instance_launched_without_naming_it(lab):
+    """RunInstances is authorized against the subnet it uses, named or not."""
+    admin = lab.admin_session().client("ec2")
+    zone = f"{REGION}a"
+    subnets = admin.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]
+    default = next(s["SubnetId"] for s in subnets if s["AvailabilityZone"] == zone)
+    subnet = f"arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{default}"
+    ec2 = client_of(lab, "ec2", "mina", allow("ec2:*"), deny("ec2:RunInstances", subnet))
+    code, message = error_of(lambda: ec2.run_instances(ImageId=IMAGE, MinCount=1, MaxCount=1))
+    assert code == "UnauthorizedOperation"
+    assert f"on resource: {subnet} with an explicit deny" in message
+    assert admin.describe_instances()["Reservations"] == []

@@ -38,3 +38,14 @@ def test_the_queue_policy_grants_a_user_of_the_account_on_its_own(lab, queues):
     sqs = client_of(lab, "sqs", "mina")
     sqs.send_message(QueueUrl=queues["orders"], MessageBody="hello")
     assert error_code(lambda: sqs.send_message(QueueUrl=queues["audit"], MessageBody="hi")) == "AccessDenied"
+
+
+def test_tags_sent_with_create_queue_are_the_requests_tags(lab):
+    """`aws:RequestTag/key` is "the tag key-value pair passed in the request"."""
+    only_team_web = allow(
+        "sqs:CreateQueue", ARN + "*", Condition={"StringEquals": {"aws:RequestTag/team": "web"}}
+    )
+    sqs = client_of(lab, "sqs", "mina", only_team_web)
+    sqs.create_queue(QueueName="jobs", tags={"team": "web"})
+    assert error_code(lambda: sqs.create_queue(QueueName="other", tags={"team": "data"})) == "AccessDenied"
+    assert error_code(lambda: sqs.create_queue(QueueName="bare")) == "AccessDenied"

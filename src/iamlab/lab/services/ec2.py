@@ -2,7 +2,8 @@
 
 EC2 answers a denial as `UnauthorizedOperation` in its own XML, with a sentence before
 the usual text ("You are not authorized to perform this operation. User: ...").
-RunInstances also creates the instance's network interface and volumes, each checked.
+RunInstances also creates the instance's network interface and volumes, and uses a subnet
+and security groups (the default ones when the call names none), each checked.
 """
 
 from __future__ import annotations
@@ -56,7 +57,29 @@ class EC2(Adapter):
         arns = super().resources(action, api, params, where)
         if api == "RunInstances":
             arns += [f"arn:aws:ec2:{where.region}:{where.account}:{kind}/*" for kind in CREATED_WITH_INSTANCE]
+            arns += [a for a in self._used_without_naming(params, where) if a not in arns]
         return arns
+
+    def _used_without_naming(self, params: dict, where: Where) -> list[str]:
+        """The default subnet and security group an instance gets, or the groups it names by name."""
+        if params.get("NetworkInterfaces"):
+            return []
+        backend = self.backend_for(where)
+        found, vpc = [], None
+        if not params.get("SubnetId"):
+            zone = (params.get("Placement") or {}).get("AvailabilityZone") or f"{where.region}a"
+            subnet = backend.get_default_subnets().get(zone)
+            if subnet is not None:
+                found.append(self._by_id(subnet.id, where))
+                vpc = subnet.vpc_id
+        if params.get("SecurityGroups"):  # by name
+            groups = [backend.get_security_group_from_name(name, vpc) for name in params["SecurityGroups"]]
+        elif not params.get("SecurityGroupIds"):
+            groups = [backend.get_default_security_group(vpc)]
+        else:
+            groups = []
+        found += [self._by_id(group.id, where) for group in groups if group is not None]
+        return found
 
     def _by_id(self, resource_id: str, where: Where) -> str | None:
         for prefix, kind in ID_PREFIXES.items():

@@ -58,3 +58,11 @@ def test_a_partiql_statement_is_refused_not_decided_against_star(lab, tables):
     code, message = error_of(lambda: dynamodb.execute_statement(Statement='SELECT * FROM "orders"'))
     assert code == "AccessDeniedException"
     assert "iamlab cannot tell which resource" in message
+
+
+def test_a_deny_on_a_table_tag_denies_the_tagged_table_only(lab, tables):
+    tables.tag_resource(ResourceArn=ARN + "orders", Tags=[{"Key": "env", "Value": "prod"}])
+    protect = deny("dynamodb:DeleteTable", Condition={"StringEquals": {"aws:ResourceTag/env": "prod"}})
+    dynamodb = client_of(lab, "dynamodb", "mina", allow("dynamodb:*"), protect)
+    assert error_code(lambda: dynamodb.delete_table(TableName="orders")) == "AccessDeniedException"
+    dynamodb.delete_table(TableName="audit")

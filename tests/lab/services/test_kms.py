@@ -56,3 +56,13 @@ def test_a_key_policy_naming_the_user_grants_without_any_iam_policy(lab):
     kms = client_of(lab, "kms", "mina")
     kms.encrypt(KeyId=key, Plaintext=b"x")
     assert error_code(lambda: kms.decrypt(CiphertextBlob=b"x" * 32, KeyId=key)) == "AccessDeniedException"
+
+
+def test_an_allow_on_a_key_tag_allows_the_tagged_key_only(lab, keys):
+    lab.admin_session().client("kms").tag_resource(
+        KeyId=keys["payments"], Tags=[{"TagKey": "team", "TagValue": "pay"}]
+    )
+    abac = allow("kms:Encrypt", Condition={"StringEquals": {"aws:ResourceTag/team": "pay"}})
+    kms = client_of(lab, "kms", "mina", abac)
+    kms.encrypt(KeyId="alias/payments", Plaintext=b"x")
+    assert error_code(lambda: kms.encrypt(KeyId=keys["logs"], Plaintext=b"x")) == "AccessDeniedException"

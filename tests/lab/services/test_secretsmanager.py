@@ -44,3 +44,13 @@ def test_the_secret_policy_grants_a_user_of_the_account_on_its_own(lab, secrets)
     sm = client_of(lab, "secretsmanager", "mina")
     assert sm.get_secret_value(SecretId="db")["SecretString"] == "s3cr3t"
     assert error_code(lambda: sm.get_secret_value(SecretId="api")) == "AccessDeniedException"
+
+
+def test_an_allow_on_a_secret_tag_allows_the_tagged_secret_only(lab):
+    admin = lab.admin_session().client("secretsmanager")
+    admin.create_secret(Name="web-db", SecretString="x", Tags=[{"Key": "team", "Value": "web"}])
+    admin.create_secret(Name="data-db", SecretString="x", Tags=[{"Key": "team", "Value": "data"}])
+    abac = allow("secretsmanager:GetSecretValue", Condition={"StringEquals": {"aws:ResourceTag/team": "web"}})
+    sm = client_of(lab, "secretsmanager", "mina", abac)
+    assert sm.get_secret_value(SecretId="web-db")["SecretString"] == "x"
+    assert error_code(lambda: sm.get_secret_value(SecretId="data-db")) == "AccessDeniedException"

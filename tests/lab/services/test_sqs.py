@@ -49,3 +49,14 @@ def test_tags_sent_with_create_queue_are_the_requests_tags(lab):
     sqs.create_queue(QueueName="jobs", tags={"team": "web"})
     assert error_code(lambda: sqs.create_queue(QueueName="other", tags={"team": "data"})) == "AccessDenied"
     assert error_code(lambda: sqs.create_queue(QueueName="bare")) == "AccessDenied"
+
+
+def test_a_deny_on_a_queue_tag_denies_the_tagged_queue_only(lab):
+    """`aws:ResourceTag/key` is the tag on the resource the request acts on."""
+    admin = lab.admin_session().client("sqs")
+    prod = admin.create_queue(QueueName="prod", tags={"env": "prod"})["QueueUrl"]
+    dev = admin.create_queue(QueueName="dev", tags={"env": "dev"})["QueueUrl"]
+    protect = deny("sqs:DeleteQueue", Condition={"StringEquals": {"aws:ResourceTag/env": "prod"}})
+    sqs = client_of(lab, "sqs", "mina", allow("sqs:*"), protect)
+    assert error_code(lambda: sqs.delete_queue(QueueUrl=prod)) == "AccessDenied"
+    sqs.delete_queue(QueueUrl=dev)

@@ -129,6 +129,10 @@ class Adapter:
         """(name, document) of the policy attached to the resource `arn`, if the service keeps one."""
         return None
 
+    def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
+        """The tags on the resource `arn` (`aws:ResourceTag/*`); {} when it has none or is not there."""
+        return {}
+
     def resource_policy_required(self, arn: str) -> bool:
         """Whether IAM policies grant on `arn` only what its resource policy lets them grant."""
         return False

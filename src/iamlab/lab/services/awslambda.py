@@ -43,3 +43,9 @@ class Lambda(Adapter):
         if not statements:
             return None
         return f"function policy of {name}", {"Version": "2012-10-17", "Statement": statements}
+
+    def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
+        try:
+            return dict(self.backend_for(where).get_function(arn).tags or {})
+        except Exception:  # no such function: no tags
+            return {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from iamlab.lab.context import tag_dict
 from iamlab.lab.services.adapter import Adapter, Denial, Where
 
 BATCH = ("BatchGetItem", "BatchWriteItem")
@@ -32,3 +33,7 @@ class DynamoDB(Adapter):
         if name.startswith("arn:"):
             return name
         return f"arn:aws:dynamodb:{where.region}:{where.account}:table/{name}"
+
+    def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
+        table = self.backend_for(where).tables.get(arn.split(":table/", 1)[-1])
+        return tag_dict(table.tags) if table is not None else {}

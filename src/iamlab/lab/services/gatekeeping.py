@@ -12,6 +12,7 @@ from iamlab.i18n import _
 from iamlab.lab.context import tag_dict
 from iamlab.lab.errors import AWSError
 from iamlab.lab.policies import as_policy
+from iamlab.lab.services import reference
 from iamlab.lab.services.adapter import Unresolved, Where, where_of
 from iamlab.lab.services.params import request_params
 from iamlab.lab.services.registry import adapter_for
@@ -42,6 +43,10 @@ def describe(op, handler, service: str, account: str) -> None:
         raise AWSError(adapter.denial.code, message, adapter.denial.status) from None
     (op.action, op.resource), *rest = operations
     op.also.extend(rest)
+    if not rest and reference.tagged(op.action, op.resource):
+        # Tags of one resource only: the gate shares one context among all of a call's resources.
+        tags = adapter.resource_tags(op.resource, where_of(op.resource, where))
+        op.context.update({f"aws:ResourceTag/{k}": v for k, v in tags.items()})
     tags = params.get("Tags") or params.get("tags")
     tags = tag_dict(tags) if isinstance(tags, list) else tags if isinstance(tags, dict) else {}
     if tags and "aws:TagKeys" not in op.context:

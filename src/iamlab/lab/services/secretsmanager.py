@@ -6,6 +6,7 @@ examples use, so `secret:NAME-*` matches it and a policy naming another secret d
 
 from __future__ import annotations
 
+from iamlab.lab.context import tag_dict
 from iamlab.lab.services.adapter import Adapter, Denial, Where
 
 
@@ -29,3 +30,7 @@ class SecretsManager(Adapter):
         if secret is None or not secret.policy:
             return None
         return f"resource policy of secret {secret.name}", secret.policy
+
+    def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
+        secrets = self.backend_for(where).secrets
+        return tag_dict(secrets[arn].tags) if arn in secrets else {}

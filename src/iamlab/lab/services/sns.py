@@ -15,3 +15,7 @@ class SNS(Adapter):
         if topic is None:
             return None
         return f"topic policy of {arn.rsplit(':', 1)[-1]}", topic.policy
+
+    def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
+        topic = self.backend_for(where).topics.get(arn)
+        return dict(topic._tags) if topic is not None else {}

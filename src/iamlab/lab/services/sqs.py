@@ -31,3 +31,7 @@ class SQS(Adapter):
         if queue is None or not queue.policy:
             return None
         return f"queue policy of {name}", queue.policy
+
+    def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
+        queue = self.backend_for(where).queues.get(arn.rsplit(":", 1)[-1])
+        return dict(queue.tags) if queue is not None else {}

@@ -41,7 +41,8 @@ def test_the_queue_policy_grants_a_user_of_the_account_on_its_own(lab, queues):
 
 
 def test_tags_sent_with_create_queue_are_the_requests_tags(lab):
-    """`aws:RequestTag/key` is "the tag key-value pair passed in the request"."""
+    """aws:RequestTag: "compare the tag key-value pair that was passed in the request with the tag pair
+    that you specify in the policy" (IAM User Guide, global condition context keys)."""
     only_team_web = allow(
         "sqs:CreateQueue", ARN + "*", Condition={"StringEquals": {"aws:RequestTag/team": "web"}}
     )
@@ -52,7 +53,8 @@ def test_tags_sent_with_create_queue_are_the_requests_tags(lab):
 
 
 def test_a_deny_on_a_queue_tag_denies_the_tagged_queue_only(lab):
-    """`aws:ResourceTag/key` is the tag on the resource the request acts on."""
+    """aws:ResourceTag: "compare the tag key-value pair that you specify in the policy with the key-value
+    pair attached to the resource" (IAM User Guide, global condition context keys)."""
     admin = lab.admin_session().client("sqs")
     prod = admin.create_queue(QueueName="prod", tags={"env": "prod"})["QueueUrl"]
     dev = admin.create_queue(QueueName="dev", tags={"env": "dev"})["QueueUrl"]

@@ -114,7 +114,7 @@ def test_every_registered_service_is_walked():
 
 @pytest.mark.parametrize("service", sorted(RESPONSES))
 def test_no_served_call_is_decided_against_star_when_aws_names_a_resource(service):
-    """ "Where an action has no resource type, the resource is `*`" — and only there."""
+    """An action with no resource type is authorized against "*", as AWS does, and only such an action."""
     adapter = adapter_for(service)
     wrong, unresolved = [], set()
     for api in _served_apis(service):

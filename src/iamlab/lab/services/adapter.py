@@ -1,0 +1,197 @@
+"""The default adapter: a service's resources read from the reference and the request.
+
+`Adapter.resources` fills each ARN template of the action with the request's parameters,
+named as botocore's input shapes name them: `${TableName}` from `TableName`,
+`${RepositoryName}` from `repositoryName`, a whole ARN from any parameter holding one of
+the right type. A service adapter subclasses it only for what the default cannot know:
+a variable held under another name (`sources`), a value to convert (`value`, e.g. a queue
+URL), its resource policy, or its own denial shape.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import lru_cache
+
+from iamlab.lab.services import reference
+
+# An API that creates resources of a type, or lists them without naming one, is authorized
+# against the type with "*" for the id ("arn:aws:ec2:...:instance/*" for RunInstances,
+# "arn:aws:ecr:...:repository/*" for DescribeRepositories without names).
+UNNAMED_VERBS = (
+    *("Create", "Run", "Allocate", "Import", "Copy", "Register", "Request", "Purchase"),
+    *("Describe", "List"),
+)
+
+
+@dataclass(frozen=True)
+class Denial:
+    """How a service says "not authorized": its error code, HTTP status and wire protocol.
+
+    `protocol` None lets the request's own headers choose (see `errors.protocol_of`).
+    """
+
+    code: str = "AccessDenied"
+    status: int = 403
+    protocol: str | None = None
+    preface: str = ""  # text the service puts before the standard message
+
+    def message(self, text: str) -> str:
+        return f"{self.preface}{text}"
+
+
+@dataclass(frozen=True)
+class Where:
+    """The account and region a request is served in, which fill `${Account}` and `${Region}`."""
+
+    account: str
+    region: str
+
+
+class Unresolved(Exception):
+    """The request does not say which resource it acts on, so it cannot be decided faithfully."""
+
+
+class Adapter:
+    """What the lab knows about one service; this class alone serves any service generically."""
+
+    prefix = ""  # IAM action prefix; the signing name when empty
+    backend = ""  # moto's backend name, for `backend_for`
+    denial = Denial()
+    actions: dict[str, str] = {}  # API -> IAM action name, where they differ
+    # template variable ("Var", or "type:Var" for one resource type) -> the parameters that can hold it
+    sources: dict[str, tuple[str, ...]] = {}
+
+    def __init__(self, service: str):
+        self.service = service
+        self.prefix = self.prefix or service
+
+    # -- the question --------------------------------------------------------------------------
+    def operations(self, api: str, params: dict, where: Where) -> list[tuple[str, str]]:
+        """Every (IAM action, resource ARN) the call is authorized as, the one AWS reports first."""
+        action = self.action(api)
+        if not reference.known(action):  # an API whose IAM action the lab cannot name
+            raise Unresolved(action)
+        return [(action, arn) for arn in self.resources(action, api, params, where)]
+
+    def action(self, api: str) -> str:
+        return f"{self.prefix}:{self.actions.get(api, api)}"
+
+    def resources(self, action: str, api: str, params: dict, where: Where) -> list[str]:
+        """The ARNs `action` is authorized against for this request; ["*"] when it has no resource type."""
+        slots = _in_order(action, api)
+        if not slots:
+            return ["*"]
+        request = _Lookup(params)
+        found: list[str] = []
+        for slot in slots:
+            for arn in self._fill(slot, api, request, where):
+                if arn not in found:
+                    found.append(arn)
+        if not found:
+            raise Unresolved(action)
+        return _most_specific(found)
+
+    def _fill(self, slot: reference.Slot, api: str, request: _Lookup, where: Where) -> list[str]:
+        whole = [arn for arn in request.arns if slot.pattern.match(arn)]
+        if whole:
+            return whole
+        choices = []
+        for variable in slot.variables:
+            names = self.sources.get(f"{slot.kind}:{variable}") or self.sources.get(variable, ())
+            raw = request.first(names + (variable, variable + "s"))
+            if raw is None:
+                if not _unnamed(api, slot.kind):
+                    return []
+                raw = "*"
+            values = [self.value(variable, str(v), where) for v in (raw if isinstance(raw, list) else [raw])]
+            if any(v is None for v in values):
+                return []
+            choices.append(values)
+        arns = []
+        for combination in itertools.product(*choices):
+            given = next((v for v in combination if v.startswith("arn:")), None)
+            if given is not None:  # the adapter resolved the whole ARN (an alias, a queue URL, ...)
+                arns.append(given)
+                continue
+            values = {"Partition": "aws", "Region": where.region, "Account": where.account}
+            values.update(zip(slot.variables, combination, strict=True))
+            arns.append(slot.fill(values))
+        return arns
+
+    def value(self, variable: str, raw: str, where: Where) -> str | None:
+        """The template value (or a whole ARN) for `variable` as the request gave it; None: unknown."""
+        return raw
+
+    # -- resource-based policy -----------------------------------------------------------------
+    def resource_policy(self, arn: str, where: Where) -> tuple[str, str] | None:
+        """(name, document) of the policy attached to the resource `arn`, if the service keeps one."""
+        return None
+
+    def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
+        """The tags on the resource `arn` (`aws:ResourceTag/*`); {} when it has none or is not there."""
+        return {}
+
+    def resource_policy_required(self, arn: str) -> bool:
+        """Whether IAM policies grant on `arn` only what its resource policy lets them grant."""
+        return False
+
+    def backend_for(self, where: Where):
+        from moto.backends import get_backend
+
+        return get_backend(self.backend or self.service)[where.account][where.region]
+
+
+def where_of(arn: str, fallback: Where) -> Where:
+    """The account and region that own the resource `arn` (the request's when the ARN omits them)."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return fallback
+    return Where(parts[4] or fallback.account, parts[3] or fallback.region)
+
+
+class _Lookup:
+    """A request's top-level parameters, found by name whatever the case of the first letter."""
+
+    __slots__ = ("params", "arns")
+
+    def __init__(self, params: dict):
+        self.params = {str(k).lower(): v for k, v in params.items() if v not in (None, "", [])}
+        arns = []
+        for value in self.params.values():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and item.startswith("arn:"):
+                    arns.append(item)
+        self.arns = arns
+
+    def first(self, names: tuple[str, ...]):
+        for name in names:
+            value = self.params.get(name.lower())
+            if isinstance(value, (str, int)) or (isinstance(value, list) and value and _scalars(value)):
+                return value
+        return None
+
+
+def _scalars(values: list) -> bool:
+    return all(isinstance(v, (str, int)) for v in values)
+
+
+@lru_cache(maxsize=4096)
+def _in_order(action: str, api: str) -> tuple[reference.Slot, ...]:
+    """The action's slots, the type the API is named after first: AWS names it in a denial."""
+    return tuple(sorted(reference.slots(action), key=lambda slot: not _names(api, slot.kind)))
+
+
+def _names(api: str, kind: str) -> bool:
+    noun = kind.replace("-", "").replace(" ", "").lower()
+    return noun.removesuffix("y") in api.lower()  # "repository" in "DescribeRepositories"
+
+
+def _unnamed(api: str, kind: str) -> bool:
+    return api.startswith(UNNAMED_VERBS) and _names(api, kind)
+
+
+def _most_specific(arns: list[str]) -> list[str]:
+    """Drop an ARN another one refines (a table when the request names its index)."""
+    return [a for a in arns if not any(b != a and b.startswith(a) and b[len(a)] in "/:" for b in arns)]

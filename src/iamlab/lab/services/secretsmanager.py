@@ -1,0 +1,36 @@
+"""Secrets Manager: a secret by name or ARN; its ARN ends in a random six-character suffix.
+
+A secret that does not exist yet (CreateSecret) is named `NAME-??????`, the form AWS's own
+examples use, so `secret:NAME-*` matches it and a policy naming another secret does not.
+"""
+
+from __future__ import annotations
+
+from iamlab.lab.context import tag_dict
+from iamlab.lab.services.adapter import Adapter, Denial, Where
+
+
+class SecretsManager(Adapter):
+    denial = Denial("AccessDeniedException", 400)
+    sources = {"SecretId": ("SecretId", "Name")}
+
+    def value(self, variable: str, raw: str, where: Where) -> str | None:
+        if variable != "SecretId":
+            return raw
+        secrets = self.backend_for(where).secrets
+        if raw in secrets:
+            return secrets[raw].arn
+        if raw.startswith("arn:"):
+            return raw
+        return f"arn:aws:secretsmanager:{where.region}:{where.account}:secret:{raw}-??????"
+
+    def resource_policy(self, arn: str, where: Where) -> tuple[str, str] | None:
+        secrets = self.backend_for(where).secrets
+        secret = secrets[arn] if arn in secrets else None
+        if secret is None or not secret.policy:
+            return None
+        return f"resource policy of secret {secret.name}", secret.policy
+
+    def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
+        secrets = self.backend_for(where).secrets
+        return tag_dict(secrets[arn].tags) if arn in secrets else {}

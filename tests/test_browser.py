@@ -238,11 +238,6 @@ def test_the_trust_toggle_assumes_the_role_and_is_refused_again(lesson):
         page.screenshot(path=str(shot), full_page=False)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 10 item 1: the widgets' labels and messages are being translated on the i18n branch; "
-    "until it lands they are English",
-)
 def test_korean_lesson_widgets_speak_korean(lesson):
     page, notebook, lang = lesson
     if lang != "ko":

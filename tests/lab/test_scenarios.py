@@ -2,6 +2,8 @@
 
 import datetime as dt
 import json
+import os
+import time
 
 from tests.conftest import run_aws
 from tests.lab.helpers import allow, assume, deny, doc, error_code, error_of, new_role, new_user, trusting
@@ -332,8 +334,10 @@ def test_journal_records_the_requests_own_action(lab, article):
 
 def test_s3_sync_uploads_only_what_changed(lab, article, tmp_path):
     """`aws s3 sync` compares local times with LastModified: a lab clock in the past re-uploaded all."""
-    (tmp_path / "a.txt").write_text("a")
-    (tmp_path / "b.txt").write_text("b")
+    written = time.time() - 10  # S3's LastModified has whole seconds: files written this very second
+    for name in ("a.txt", "b.txt"):  # would look newer than their upload on real AWS too
+        (tmp_path / name).write_text(name[0])
+        os.utime(tmp_path / name, (written, written))
     env = lab.env()
     target = f"s3://{article.bucket}/site"
     code, first, err = run_aws(env, "s3", "sync", str(tmp_path), target)

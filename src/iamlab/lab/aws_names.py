@@ -1,0 +1,75 @@
+"""Which regions and signing names exist in AWS, as botocore's own data describes them.
+
+A credential scope names a region and a service; AWS refuses scopes naming neither a real
+region nor a real service. botocore ships the partitions' regions (endpoints.json) and every
+service model's signing name, so nothing here is typed by hand and an upgrade keeps it current.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import os
+import threading
+
+import botocore
+
+_DATA = os.path.join(os.path.dirname(botocore.__file__), "data")
+_HEAD = 16384  # enough characters to hold any model's metadata object
+
+
+@functools.cache
+def _endpoints() -> dict:
+    with open(os.path.join(_DATA, "endpoints.json")) as f:
+        return json.load(f)
+
+
+@functools.cache
+def regions() -> frozenset[str]:
+    """Every region of every AWS partition (aws, aws-cn, aws-us-gov, ...)."""
+    return frozenset(region for partition in _endpoints()["partitions"] for region in partition["regions"])
+
+
+@functools.cache
+def signing_names() -> frozenset[str]:
+    """Every service model's signing name (`signingName`, else `endpointPrefix`).
+
+    Only each model's leading `metadata` object is read, so the ~450 models take a fraction of a
+    second; and only botocore's own data folder, never `~/.aws/models`.
+    """
+    names = set()
+    for folder in sorted(os.listdir(_DATA)):
+        versions = sorted(v for v in _listdir(os.path.join(_DATA, folder)) if v[:1].isdigit())
+        if not versions:
+            continue
+        path = os.path.join(_DATA, folder, versions[-1], "service-2.json")
+        opener = (gzip.open, path + ".gz") if os.path.exists(path + ".gz") else (open, path)
+        if not os.path.exists(opener[1]):
+            continue
+        with opener[0](opener[1], "rt", encoding="utf-8") as f:
+            head = f.read(_HEAD)
+        start = head.find("{", head.find('"metadata"'))
+        metadata, _ = json.JSONDecoder().raw_decode(head, start)
+        names.add(metadata.get("signingName") or metadata["endpointPrefix"])
+    return frozenset(names)
+
+
+def _listdir(path: str) -> list[str]:
+    return os.listdir(path) if os.path.isdir(path) else []
+
+
+def warm() -> None:
+    """Read the names in the background so the lab's first request does not wait for them."""
+    threading.Thread(target=signing_names, name="iamlab-signing-names", daemon=True).start()
+
+
+def is_signing_name(name: str) -> bool:
+    """Is `name`, exactly as written, the signing name of an AWS service?"""
+    return name in signing_names()
+
+
+def signing_name_like(name: str) -> str | None:
+    """The real signing name a wrongly cased `name` stands for (`IAM` -> `iam`), if any."""
+    lowered = name.lower()
+    return next((known for known in signing_names() if known.lower() == lowered), None)

@@ -80,7 +80,8 @@ CONTROL_PATHS = [
 def test_the_control_api_is_unreachable_however_the_path_is_spelled(lab, article, path):
     """`GET /%6Doto-api/data.json` signed with any key returned the whole state, the admin's secret too."""
     method = "POST" if path.endswith("reset") else "GET"
-    reply = send(lab, method, path, signed(lab, method, path, key=article))
+    # Signed for a service no request has used yet, so moto's router (not a cached app) picks the target.
+    reply = send(lab, method, path, signed(lab, method, path, key=article, service="sqs"))
     assert reply.status == 403 and reply.code == "AccessDenied"
     assert admin_key(lab).secret_access_key.encode() not in reply.body
     assert "admin" in users(lab)
@@ -272,7 +273,7 @@ def test_moto_html_pages_become_aws_errors(lab, article):
         lab, "POST", path, key=admin_key(lab), service="iam", region="us-east-1", headers=form, body=body
     )
     reply = send(lab, "POST", path, headers, body)
-    assert reply.status == 404 and b"<html" not in reply.body.lower() and reply.code
+    assert (reply.status, reply.code) == (400, "InvalidAction") and b"<html" not in reply.body.lower()
 
 
 # -- D. no byte lost on any S3 write ----------------------------------------------------------------------

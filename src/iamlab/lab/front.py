@@ -14,6 +14,7 @@ import itertools
 import threading
 from dataclasses import dataclass
 
+from botocore.model import OperationNotFoundError
 from moto.moto_server.werkzeug_app import BackendRequest
 
 from iamlab.lab import aws_names, errors, hooks, sigv4, streaming, wire
@@ -91,7 +92,9 @@ class Front:
         try:
             status, out_headers, out_body = self._run_moto(claim, environ)
         except Exception as error:  # moto could not serve it: an AWS-shaped answer, never a traceback
-            status, out_headers, out_body = self._refuse(_unserved(error), service, request, request_id)
+            status, out_headers, out_body = self._refuse(
+                _unserved(error, service), service, request, request_id
+            )
         finally:
             hooks.set_current_call(None)
         if call.refusal is not None:
@@ -99,6 +102,8 @@ class Front:
         if call.answer is not None:
             status, out_headers, out_body = call.answer
             return status, dict(out_headers), out_body.encode() if isinstance(out_body, str) else out_body
+        if 200 <= status < 300 and call.operation is None:  # moto acted without asking the gate
+            return self._refuse(_ungated(request), service, request, request_id)
         if status >= 400 and out_headers.get("Content-Type", "").startswith("text/html"):
             return self._refuse(_not_served(status, service), service, request, request_id)
         return status, out_headers, out_body
@@ -204,8 +209,11 @@ class Front:
         )
 
 
-def _unserved(error: Exception) -> AWSError:
-    """moto fails on parameters of the wrong type or shape; AWS calls that a validation error."""
+def _unserved(error: Exception, service: str) -> AWSError:
+    """moto fails on parameters of the wrong type or shape; AWS calls that a validation error.
+    An operation moto lacks is, to the client, one the service does not offer."""
+    if isinstance(error, (NotImplementedError, OperationNotFoundError)):
+        return _not_served(404, service)
     if isinstance(error, (ValueError, TypeError, KeyError)):
         return AWSError(
             "ValidationError",
@@ -215,14 +223,22 @@ def _unserved(error: Exception) -> AWSError:
 
 
 def _not_served(status: int, service: str) -> AWSError:
-    """moto answered with an HTML page (no route, wrong method): AWS's error for the same."""
+    """moto has no such operation (an HTML page, or no route): AWS's error for the same."""
     if service == "s3":
         return AWSError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
-    if status == 404:
-        return AWSError(
-            "UnknownOperationException", "The requested operation is not supported by the lab.", 404
-        )
-    return AWSError("InvalidRequest", "The request could not be served.", 400 if status < 500 else status)
+    return AWSError(
+        "InvalidAction",
+        "The action or operation requested is invalid. Verify that the action is typed correctly.",
+        400,
+    )
+
+
+def _ungated(request) -> AWSError:
+    """Fail closed: an answer no policy decided is never passed on as a success."""
+    return AWSError(
+        "AccessDenied",
+        f"The lab cannot authorize {request.method} {request.raw_path}: no IAM action is known for it.",
+    )
 
 
 def _as_plain_upload(environ, trailers: dict[str, str]) -> None:

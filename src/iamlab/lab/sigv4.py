@@ -11,7 +11,6 @@ import datetime as dt
 import email.utils
 import hashlib
 import hmac
-import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -272,10 +271,20 @@ def canonical_path(raw_path: str, service: str) -> str:
     """S3 signs the path as sent; every other service signs it normalised and encoded twice."""
     if service == "s3":
         return raw_path or "/"
-    normalised = posixpath.normpath(raw_path) if raw_path not in ("", "/") else "/"
-    if raw_path.endswith("/") and normalised != "/":
-        normalised += "/"
-    return quote(normalised, safe="/~")
+    return quote(_without_dot_segments(raw_path), safe="/~")
+
+
+def _without_dot_segments(path: str) -> str:
+    """RFC 3986's dot-segment removal, with repeated slashes collapsed as AWS services require."""
+    kept: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if kept:
+                kept.pop()
+        elif segment and segment != ".":
+            kept.append(segment)
+    trailing = "/" if path.endswith("/") and kept else ""
+    return "/" + "/".join(kept) + trailing
 
 
 def payload_hash(claim: SignedRequest, headers: dict[str, str], body: bytes | None) -> str:

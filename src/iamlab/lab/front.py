@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import itertools
 import threading
+import zlib
 from dataclasses import dataclass
 
 from botocore.model import OperationNotFoundError
@@ -93,7 +94,7 @@ class Front:
             status, out_headers, out_body = self._run_moto(claim, environ)
         except Exception as error:  # moto could not serve it: an AWS-shaped answer, never a traceback
             status, out_headers, out_body = self._refuse(
-                _unserved(error, service), service, request, request_id
+                _unserved(error, service, gated=call.operation is not None), service, request, request_id
             )
         finally:
             hooks.set_current_call(None)
@@ -177,7 +178,10 @@ class Front:
         the body when there is none); it is shown exactly the one scope the lab verified.
         """
         probe = dict(environ, HTTP_AUTHORIZATION=claim.authorization)
-        host = self.dispatcher.infer_service_region_host(probe, environ.get("PATH_INFO", ""))
+        try:
+            host = self.dispatcher.infer_service_region_host(probe, environ.get("PATH_INFO", ""))
+        except (LookupError, AttributeError, ValueError):  # e.g. an X-Amz-Target of another service
+            raise _not_served(404, claim.service) from None
         app = self._apps.get(host)
         if app is None:
             backend = self.dispatcher.get_backend_for_host(host)
@@ -209,12 +213,17 @@ class Front:
         )
 
 
-def _unserved(error: Exception, service: str) -> AWSError:
-    """moto fails on parameters of the wrong type or shape; AWS calls that a validation error.
-    An operation moto lacks is, to the client, one the service does not offer."""
+def _unserved(error: Exception, service: str, *, gated: bool) -> AWSError:
+    """moto could not serve the request. Before the gate it was still reading the client's input, so
+    the input was malformed: AWS's 4xx for that. An operation moto lacks is, to the client, one the
+    service does not offer. Only a failure after authorization is the lab's own (500)."""
+    if isinstance(error, AWSError):  # the lab's own refusal on the way to moto
+        return error
     if isinstance(error, (NotImplementedError, OperationNotFoundError)):
         return _not_served(404, service)
-    if isinstance(error, (ValueError, TypeError, KeyError)):
+    if isinstance(error, (OSError, EOFError, zlib.error)):  # e.g. `Content-Encoding: gzip` on plain bytes
+        return AWSError("BadRequest", "An error occurred when parsing the HTTP request.", 400)
+    if isinstance(error, (ValueError, TypeError, KeyError)) or not gated:
         return AWSError(
             "ValidationError",
             f"1 validation error detected: a parameter has a value of the wrong type or shape ({error}).",

@@ -1,9 +1,11 @@
 """The lab's front door: a WSGI layer in front of moto that authenticates every request.
 
 Both ways in use it: the AWS CLI over HTTP on 127.0.0.1, and in-kernel boto3
-sessions that skip the socket (`transport.py`). It checks the key, session token
-and SigV4 signature, hands the caller to the gate through a thread-local, and
-answers with the gate's AWS-shaped refusal when moto was stopped.
+sessions that skip the socket (`transport.py`). It reads the request once (`wire.py`),
+checks the signature's scope and time, the key, session token and SigV4 signature,
+hands the caller to the gate through a thread-local, routes moto by the very scope it
+verified, and answers with the gate's AWS-shaped refusal when moto was stopped.
+A success no gate decision stands behind is refused (fail closed).
 """
 
 from __future__ import annotations

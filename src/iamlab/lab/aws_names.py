@@ -11,12 +11,13 @@ import functools
 import gzip
 import json
 import os
-import threading
+import re
 
 import botocore
 
 _DATA = os.path.join(os.path.dirname(botocore.__file__), "data")
 _HEAD = 16384  # enough characters to hold any model's metadata object
+_FOLDER_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
 @functools.cache
@@ -38,34 +39,37 @@ def signing_names() -> frozenset[str]:
     Only each model's leading `metadata` object is read, so the ~450 models take a fraction of a
     second; and only botocore's own data folder, never `~/.aws/models`.
     """
-    names = set()
-    for folder in sorted(os.listdir(_DATA)):
-        versions = sorted(v for v in _listdir(os.path.join(_DATA, folder)) if v[:1].isdigit())
-        if not versions:
-            continue
-        path = os.path.join(_DATA, folder, versions[-1], "service-2.json")
-        opener = (gzip.open, path + ".gz") if os.path.exists(path + ".gz") else (open, path)
-        if not os.path.exists(opener[1]):
-            continue
-        with opener[0](opener[1], "rt", encoding="utf-8") as f:
-            head = f.read(_HEAD)
-        start = head.find("{", head.find('"metadata"'))
-        metadata, _ = json.JSONDecoder().raw_decode(head, start)
-        names.add(metadata.get("signingName") or metadata["endpointPrefix"])
-    return frozenset(names)
+    return frozenset(filter(None, map(_model_signing_name, sorted(os.listdir(_DATA)))))
+
+
+@functools.lru_cache(maxsize=512)
+def _model_signing_name(folder: str) -> str | None:
+    """The signing name in the newest model of botocore's `data/<folder>`, if there is one."""
+    versions = sorted(v for v in _listdir(os.path.join(_DATA, folder)) if v[:1].isdigit())
+    if not versions:
+        return None
+    path = os.path.join(_DATA, folder, versions[-1], "service-2.json")
+    opener = (gzip.open, path + ".gz") if os.path.exists(path + ".gz") else (open, path)
+    if not os.path.exists(opener[1]):
+        return None
+    with opener[0](opener[1], "rt", encoding="utf-8") as f:
+        head = f.read(_HEAD)
+    metadata, _ = json.JSONDecoder().raw_decode(head, head.find("{", head.find('"metadata"')))
+    return metadata.get("signingName") or metadata["endpointPrefix"]
 
 
 def _listdir(path: str) -> list[str]:
     return os.listdir(path) if os.path.isdir(path) else []
 
 
-def warm() -> None:
-    """Read the names in the background so the lab's first request does not wait for them."""
-    threading.Thread(target=signing_names, name="iamlab-signing-names", daemon=True).start()
-
-
 def is_signing_name(name: str) -> bool:
-    """Is `name`, exactly as written, the signing name of an AWS service?"""
+    """Is `name`, exactly as written, the signing name of an AWS service?
+
+    Most services sign with their model's own folder name (iam, s3, sts...), which costs one small
+    read; other names (monitoring for CloudWatch...) are looked up among all models, once.
+    """
+    if _FOLDER_NAME.fullmatch(name) and _model_signing_name(name) == name:
+        return True
     return name in signing_names()
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from botocore.model import OperationNotFoundError
 from moto.moto_server.werkzeug_app import BackendRequest
 
-from iamlab.lab import aws_names, errors, hooks, sigv4, streaming, wire
+from iamlab.lab import errors, hooks, sigv4, streaming, wire
 from iamlab.lab.errors import AWSError
 from iamlab.lab.identity import resolve
 from iamlab.lab.journal import Entry
@@ -52,7 +52,6 @@ class Front:
         self.lab = lab
         self.dispatcher = dispatcher
         self._apps: dict[str, object] = {}  # moto's routing host -> its Flask app (its lookup is slow)
-        aws_names.warm()
 
     def __call__(self, environ, start_response):
         status, headers, body = self.handle(environ)

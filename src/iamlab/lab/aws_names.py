@@ -21,15 +21,11 @@ _FOLDER_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
 @functools.cache
-def _endpoints() -> dict:
-    with open(os.path.join(_DATA, "endpoints.json")) as f:
-        return json.load(f)
-
-
-@functools.cache
 def regions() -> frozenset[str]:
-    """Every region of every AWS partition (aws, aws-cn, aws-us-gov, ...)."""
-    return frozenset(region for partition in _endpoints()["partitions"] for region in partition["regions"])
+    """Every region of every AWS partition (aws, aws-cn, aws-us-gov, ...), from endpoints.json."""
+    with open(os.path.join(_DATA, "endpoints.json")) as f:
+        partitions = json.load(f)["partitions"]
+    return frozenset(region for partition in partitions for region in partition["regions"])
 
 
 @functools.cache

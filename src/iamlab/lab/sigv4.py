@@ -11,6 +11,7 @@ import datetime as dt
 import email.utils
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -157,6 +158,7 @@ def _from_http_date(value: str) -> str:
 
 
 AMZ_DATE = "%Y%m%dT%H%M%SZ"
+_BASIC_ISO8601 = re.compile(r"[0-9]{8}T[0-9]{6}Z")
 MAX_SKEW = dt.timedelta(minutes=15)
 MAX_PRESIGNED_EXPIRY = 604800  # seconds: a week
 
@@ -195,7 +197,7 @@ def check_scope(
             raise AWSError("AccessDenied", "There were headers present in the request which were not signed")
         raise _incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
     try:
-        signed_at = dt.datetime.strptime(claim.amz_date, AMZ_DATE).replace(tzinfo=dt.timezone.utc)
+        signed_at = _basic_iso8601(claim.amz_date)
     except ValueError:
         raise _incomplete(
             f"Date must be in ISO-8601 'basic format'. Got '{claim.amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601",
@@ -218,6 +220,14 @@ def check_scope(
         _check_expiry(claim, signed_at, max(now, wall or now))
     elif not any(abs(signed_at - current) <= MAX_SKEW for current in (now, wall or now)):
         _refuse_skew(claim, signed_at, now)
+
+
+def _basic_iso8601(text: str) -> dt.datetime:
+    """`20210117T054434Z` as a UTC time (strptime is ten times slower, on every request)."""
+    if not _BASIC_ISO8601.fullmatch(text):
+        raise ValueError(text)
+    numbers = (text[0:4], text[4:6], text[6:8], text[9:11], text[11:13], text[13:15])
+    return dt.datetime(*map(int, numbers), tzinfo=dt.timezone.utc)
 
 
 def _check_expiry(claim: SignedRequest, signed_at: dt.datetime, now: dt.datetime) -> None:

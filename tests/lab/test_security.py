@@ -115,6 +115,13 @@ def test_two_credential_scopes_are_refused(lab):
     assert cloudwatch.list_metrics()["Metrics"] == []  # CloudWatch still works for everyone
 
 
+def test_a_header_signature_and_a_presigned_query_together_are_refused(lab, article):
+    """Two ways of signing in one request leave it ambiguous which one authenticates it."""
+    url = presigned(lab, "GET", "/", key=admin_key(lab))
+    reply = send(lab, "GET", url, signed(lab, "GET", url, key=article))
+    assert (reply.status, reply.code) == (400, "InvalidArgument")
+
+
 @pytest.mark.parametrize("field", ["SignedHeaders", "Signature"])
 def test_duplicated_signature_fields_are_refused(lab, article, field):
     headers = signed(lab, "GET", "/", key=article)

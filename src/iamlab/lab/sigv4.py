@@ -63,6 +63,13 @@ def read_signature(headers: dict[str, str], query: list[tuple[str, str]]) -> Sig
     otherwise be routed by one and authorized by the other.
     """
     auth = headers.get("authorization", "")
+    if auth and any(key in ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature") for key, _ in query):
+        raise AWSError(
+            "InvalidArgument",
+            "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query "
+            "string parameter or the Authorization header should be specified",
+            400,
+        )
     if auth:
         return _from_header(auth, headers)
     params: dict[str, str] = {}

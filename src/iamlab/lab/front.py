@@ -1,20 +1,26 @@
 """The lab's front door: a WSGI layer in front of moto that authenticates every request.
 
 Both ways in use it: the AWS CLI over HTTP on 127.0.0.1, and in-kernel boto3
-sessions that skip the socket (`transport.py`). It checks the key, session token
-and SigV4 signature, hands the caller to the gate through a thread-local, and
-answers with the gate's AWS-shaped refusal when moto was stopped.
+sessions that skip the socket (`transport.py`). It reads the request once (`wire.py`),
+checks the signature's scope and time, the key, session token and SigV4 signature,
+hands the caller to the gate through a thread-local, routes moto by the very scope it
+verified, and answers with the gate's AWS-shaped refusal when moto was stopped.
+A success no gate decision stands behind is refused (fail closed).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
 import threading
+import zlib
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from iamlab.lab import errors, hooks, sigv4
+from botocore.model import OperationNotFoundError
+from moto.moto_server.werkzeug_app import BackendRequest
+
+from iamlab.lab import errors, hooks, sigv4, streaming, wire
 from iamlab.lab.errors import AWSError
 from iamlab.lab.identity import resolve
 from iamlab.lab.journal import Entry
@@ -39,21 +45,13 @@ class Call:
     pending_session: object | None = None
 
 
-def _headers(environ) -> dict[str, str]:
-    headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
-    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if environ.get(key):
-            headers[key.replace("_", "-").lower()] = environ[key]
-    return headers
-
-
 class Front:
     """WSGI app: authenticate, then let moto (with the gate hooked in) serve the request."""
 
     def __init__(self, lab, dispatcher):
         self.lab = lab
         self.dispatcher = dispatcher
-        self._apps: dict[str, object] = {}  # signing service -> moto's Flask app (its lookup is slow)
+        self._apps: dict[str, object] = {}  # moto's routing host -> its Flask app (its lookup is slow)
 
     def __call__(self, environ, start_response):
         status, headers, body = self.handle(environ)
@@ -67,72 +65,100 @@ class Front:
     def handle(self, environ) -> tuple[int, dict[str, str], bytes]:
         """Serve one request; never raises, so a learner never sees a 500 from inside iamlab."""
         request_id = self._request_id()
-        headers = _headers(environ)
-        raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
-        parts = urlsplit(raw_uri)
-        raw_path, query = parts.path or "/", sigv4.split_query(environ.get("QUERY_STRING", parts.query))
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
+        request = None
         service = "unknown"
         try:
-            if raw_path.startswith("/moto-api"):
-                raise AWSError("AccessDenied", "The lab's control API is not reachable from requests.", 403)
+            request = wire.read_request(environ)
             try:
-                claim = sigv4.read_signature(headers, query)
+                claim = sigv4.read_signature(request.headers, request.query)
             except sigv4.NotSigV4:
                 raise AWSError(
                     "MissingAuthenticationToken", "Request is missing Authentication Token"
                 ) from None
             service = claim.service
-            caller = resolve(
-                self.lab.gate.iam,
-                self.lab.gate.sts,
-                claim.access_key_id,
-                headers.get("x-amz-security-token") or dict(query).get("X-Amz-Security-Token"),
-                service,
-                self.lab.clock.utcnow_naive(),
-            )
-            method = environ["REQUEST_METHOD"]
-            if not sigv4.signature_matches(
-                claim, caller.secret_access_key, method, raw_path, query, headers, body
-            ):
-                raise AWSError("SignatureDoesNotMatch", _signature_message(service))
+            sigv4.check_scope(claim, self.lab.clock.now(), self.lab.region, dt.datetime.now(dt.timezone.utc))
+            caller = self._authenticate(environ, request, claim)
         except AWSError as error:
-            self._record_refusal(error, headers, request_id)
-            return errors.render(error, errors.protocol_of(service, headers, raw_path), request_id)
+            self._record_refusal(error, request.headers if request else {}, request_id)
+            return self._refuse(error, service, request, request_id)
         call = Call(
             caller=caller,
             service=service,
             region=claim.region,
             source_ip=environ.get("REMOTE_ADDR") or "127.0.0.1",
-            user_agent=headers.get("user-agent", ""),
+            user_agent=request.headers.get("user-agent", ""),
             request_id=request_id,
         )
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.lab.account_id
         hooks.set_current_call(call)
         try:
-            status, out_headers, out_body = self._run_moto(service, environ)
+            status, out_headers, out_body = self._run_moto(claim, environ)
         except Exception as error:  # moto could not serve it: an AWS-shaped answer, never a traceback
-            status, out_headers, out_body = errors.render(
-                _unserved(error),
-                errors.protocol_of(service, headers, raw_path),
-                request_id,
+            status, out_headers, out_body = self._refuse(
+                _unserved(error, service, gated=call.operation is not None), service, request, request_id
             )
         finally:
             hooks.set_current_call(None)
         if call.refusal is not None:
-            return errors.render(call.refusal, errors.protocol_of(service, headers, raw_path), request_id)
+            return self._refuse(call.refusal, service, request, request_id)
         if call.answer is not None:
             status, out_headers, out_body = call.answer
             return status, dict(out_headers), out_body.encode() if isinstance(out_body, str) else out_body
+        if 200 <= status < 300 and call.operation is None:  # moto acted without asking the gate
+            return self._refuse(_ungated(request), service, request, request_id)
+        if status >= 400 and out_headers.get("Content-Type", "").startswith("text/html"):
+            return self._refuse(_not_served(status, service), service, request, request_id)
         return status, out_headers, out_body
 
-    def _run_moto(self, service: str, environ) -> tuple[int, dict[str, str], bytes]:
+    def _authenticate(self, environ, request, claim):
+        """The caller, once key, token and signature hold; the body is read only after the key."""
+        headers = request.headers
+        caller = resolve(
+            self.lab.gate.iam,
+            self.lab.gate.sts,
+            claim.access_key_id,
+            headers.get("x-amz-security-token") or dict(request.query).get("X-Amz-Security-Token"),
+            claim.service,
+            self.lab.clock.utcnow_naive(),
+        )
+        body = None
+        if sigv4.needs_body(claim, headers):
+            body = wire.read_body(environ, request, claim.service)
+        if not sigv4.signature_matches(
+            claim, caller.secret_access_key, request.method, request.raw_path, request.query, headers, body
+        ):
+            raise AWSError("SignatureDoesNotMatch", _signature_message(claim.service))
+        if body is None:
+            body = wire.read_body(environ, request, claim.service)
+        if streaming.is_streaming(headers):
+            decoded = streaming.decode(body, headers, sigv4.chunk_signer(claim, caller.secret_access_key))
+            body = decoded.body
+            _as_plain_upload(environ, decoded.trailers)
+        elif not sigv4.payload_matches(headers, body):
+            raise AWSError(
+                "XAmzContentSHA256Mismatch",
+                "The provided 'x-amz-content-sha256' header does not match what was computed.",
+                400,
+            )
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        environ["wsgi.input_terminated"] = False
+        return caller
+
+    def _refuse(self, error: AWSError, service: str, request, request_id: str):
+        """AWS's error in the client's protocol; the connection closes if its body was left unread."""
+        headers = request.headers if request else {}
+        status, out_headers, body = errors.render(
+            error, errors.protocol_of(service, headers, request.raw_path if request else "/"), request_id
+        )
+        if request is None or (request.has_body and not request.body_read):
+            out_headers["Connection"] = "close"
+        return status, out_headers, body
+
+    def _run_moto(self, claim, environ) -> tuple[int, dict[str, str], bytes]:
         captured = {}
-        app = self._apps.get(service)
-        if app is None:
-            app = self._apps.setdefault(service, self.dispatcher.get_application(environ))
+        app = self._app_for(claim, environ)
 
         def start_response(status, headers, exc_info=None):
             captured["status"] = int(status.split()[0])
@@ -145,6 +171,33 @@ class Front:
             if hasattr(chunks, "close"):
                 chunks.close()
         return captured["status"], dict(captured["headers"]), body
+
+    def _app_for(self, claim, environ):
+        """moto's app for the service the lab authenticated, never one chosen by another header.
+
+        moto's router reads the first `Credential=` of the Authorization header (or guesses from
+        the body when there is none); it is shown exactly the one scope the lab verified.
+        """
+        probe = dict(environ, HTTP_AUTHORIZATION=claim.authorization)
+        try:
+            host = self.dispatcher.infer_service_region_host(probe, environ.get("PATH_INFO", ""))
+        except (LookupError, AttributeError, ValueError):  # e.g. an X-Amz-Target of another service
+            raise _not_served(404, claim.service) from None
+        app = self._apps.get(host)
+        if app is None:
+            backend = self.dispatcher.get_backend_for_host(host)
+            if backend is None or backend in ("moto_api", "instance_metadata"):
+                raise AWSError(
+                    "UnknownOperationException", f"The lab does not serve the {claim.service} API.", 404
+                )
+            with self.dispatcher.lock:
+                app = self.dispatcher.app_instances.get(backend)
+                if app is None:
+                    app = self.dispatcher.app_instances[backend] = self.dispatcher.create_app(backend)
+                    if backend == "s3":
+                        app.request_class = _BodyAsSent
+            app = self._apps.setdefault(host, app)
+        return app
 
     def _record_refusal(self, error: AWSError, headers, request_id: str) -> None:
         self.lab.journal.record(
@@ -161,14 +214,66 @@ class Front:
         )
 
 
-def _unserved(error: Exception) -> AWSError:
-    """moto fails on parameters of the wrong type or shape; AWS calls that a validation error."""
-    if isinstance(error, (ValueError, TypeError, KeyError)):
+def _unserved(error: Exception, service: str, *, gated: bool) -> AWSError:
+    """moto could not serve the request. Before the gate it was still reading the client's input, so
+    the input was malformed: AWS's 4xx for that. An operation moto lacks is, to the client, one the
+    service does not offer. Only a failure after authorization is the lab's own (500)."""
+    if isinstance(error, AWSError):  # the lab's own refusal on the way to moto
+        return error
+    if isinstance(error, (NotImplementedError, OperationNotFoundError)):
+        return _not_served(404, service)
+    if isinstance(error, (OSError, EOFError, zlib.error)):  # e.g. `Content-Encoding: gzip` on plain bytes
+        return AWSError("BadRequest", "An error occurred when parsing the HTTP request.", 400)
+    if isinstance(error, (ValueError, TypeError, KeyError)) or not gated:
         return AWSError(
             "ValidationError",
             f"1 validation error detected: a parameter has a value of the wrong type or shape ({error}).",
         )
     return AWSError("InternalFailure", f"The lab could not serve this request ({type(error).__name__}).", 500)
+
+
+def _not_served(status: int, service: str) -> AWSError:
+    """moto has no such operation (an HTML page, or no route): AWS's error for the same."""
+    if service == "s3":
+        return AWSError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
+    return AWSError(
+        "InvalidAction",
+        "The action or operation requested is invalid. Verify that the action is typed correctly.",
+        400,
+    )
+
+
+def _ungated(request) -> AWSError:
+    """Fail closed: an answer no policy decided is never passed on as a success."""
+    return AWSError(
+        "AccessDenied",
+        f"The lab cannot authorize {request.method} {request.raw_path}: no IAM action is known for it.",
+    )
+
+
+def _as_plain_upload(environ, trailers: dict[str, str]) -> None:
+    """Show moto the decoded bytes as an ordinary upload, carrying trailing checksums as headers."""
+    environ["HTTP_X_AMZ_CONTENT_SHA256"] = "UNSIGNED-PAYLOAD"
+    encodings = [e for e in environ.get("HTTP_CONTENT_ENCODING", "").split(",") if e.strip()]
+    kept = [e.strip() for e in encodings if e.strip().lower() != "aws-chunked"]
+    if kept:
+        environ["HTTP_CONTENT_ENCODING"] = ",".join(kept)
+    else:
+        environ.pop("HTTP_CONTENT_ENCODING", None)
+    for name in ("HTTP_X_AMZ_DECODED_CONTENT_LENGTH", "HTTP_X_AMZ_TRAILER"):
+        environ.pop(name, None)
+    for name, value in trailers.items():
+        if name.startswith("x-amz-checksum-"):
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+
+
+class _BodyAsSent(BackendRequest):
+    """S3 stores any body byte for byte: a form content type (curl -d, urllib) is data, not fields.
+    Only a browser-based upload (POST of multipart/form-data) carries its object in form fields."""
+
+    @property
+    def want_form_data_parsed(self) -> bool:
+        return self.method == "POST" and self.mimetype == "multipart/form-data"
 
 
 def _signature_message(service: str) -> str:

@@ -3,8 +3,6 @@
 import json
 import subprocess
 
-import pytest
-
 from iamlab.lab.article import add_role_profile
 from tests.clients.conftest import HERE
 
@@ -36,11 +34,6 @@ def test_the_five_steps_and_a_role_profile(lab, node):
     assert steps["role-profile"]["ok"] and steps["role-profile"]["value"] == [article.bucket]
 
 
-@pytest.mark.xfail(
-    reason="front.py reads only CONTENT_LENGTH: a chunked body without it is stored empty "
-    "(issue 9 item 4, fixed on the wire branch; remove this marker once merged)",
-    strict=False,
-)
 def test_stream_upload_is_read_back_byte_for_byte(lab, node):
     """A PutObject with a stream body of unknown length (chunked, aws-chunked) loses no byte."""
     _, steps = _run_article(lab, node)

@@ -18,8 +18,6 @@ from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from iamlab.lab.clock import LabClock
-
 
 @dataclass
 class Reply:
@@ -41,11 +39,6 @@ class Reply:
             return json.loads(self.body).get(json_key, "")
         found = ElementTree.fromstring(self.body).find(f".//{xml_tag}")
         return found.text if found is not None else ""
-
-
-def at_real_time(lab) -> None:
-    """Run the lab clock from now, so clients that sign with their own clock (curl) are in time."""
-    lab.clock = LabClock(dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
 
 
 def lab_time(lab):

@@ -93,6 +93,10 @@ def test_every_moto_route_is_gated_before_its_action():
             assert getattr(handler, "__qualname__", "") in STATELESS_ROUTES, rule
 
 
+# Each service's own denial code (AccessDenied, AccessDeniedException, AuthorizationError, ...).
+DENIALS = ("AccessDenied", "AccessDeniedException", "AuthorizationError", "UnauthorizedOperation")
+
+
 def _minimal(shape, depth=0):
     """The smallest well-formed value of `shape`: only required members, placeholder values."""
     kind = shape.type_name
@@ -130,14 +134,15 @@ def test_a_caller_without_permissions_is_denied_by_the_engine_before_moto_acts(l
             client._make_api_call(name, params)
         except ClientError as error:
             code = error.response["Error"]["Code"]
-            if code in ("404", "NotImplemented"):  # moto does not serve this operation at all
+            if code in ("404", "NotImplemented", "InvalidAction"):  # moto does not serve this operation
                 continue
             entries = lab.journal.entries()[before:]
             decided = [e for e in entries if e.decision is not None]
             checked += 1
             if code in ("ValidationError", "InvalidInput") and not any(e.allowed for e in decided):
                 continue  # IAM and STS check a request's syntax before they authorize it: nothing happened
-            if code != "AccessDenied" or not decided or decided[-1].allowed:
+            refused = [e for e in entries if e.result in DENIALS]  # a resource the lab cannot name
+            if code not in DENIALS or not (decided or refused) or any(e.allowed for e in entries):
                 passed.append((service, name, code))
         else:
             passed.append((service, name, "succeeded"))

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.lab.raw_http import UnsignedPayload, at_real_time, send, signed
+from tests.lab.raw_http import UnsignedPayload, send, signed
 
 EXAMPLES = int(os.environ.get("IAMLAB_FUZZ_EXAMPLES", "300"))
 
@@ -176,7 +176,6 @@ def door():
     from iamlab import Lab
 
     with Lab() as lab:
-        at_real_time(lab)
         article = lab.setup_article()
         key = types.SimpleNamespace(
             access_key_id=article.access_key_id, secret_access_key=article.secret_access_key

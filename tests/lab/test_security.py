@@ -20,7 +20,6 @@ import pytest
 from tests.lab.helpers import allow, doc
 from tests.lab.raw_http import (
     UnsignedPayload,
-    at_real_time,
     presigned,
     put_framed,
     send,
@@ -34,7 +33,6 @@ def lab():
     from iamlab import Lab
 
     with Lab() as lab:
-        at_real_time(lab)
         yield lab
 
 
@@ -53,7 +51,7 @@ def user_key(lab, name, *statements):
 
 
 def admin_key(lab):
-    return lab._admin_key
+    return lab.admin_keys
 
 
 def users(lab):

@@ -278,7 +278,13 @@ def _with_python_scripts(path: str) -> str:
 
 
 class _QuietHandler(MotoRequestHandler):
-    """Serve without printing an access log line into the learner's notebook."""
+    """Serve without printing an access log line into the learner's notebook.
+
+    A client that declares a body and then stalls must not hold a server thread for ever:
+    the socket gives up after `timeout` seconds of silence.
+    """
+
+    timeout = 60
 
     def log_request(self, *args, **kwargs):
         pass

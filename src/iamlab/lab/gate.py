@@ -107,7 +107,11 @@ class Gate:
         caller = call.caller
         params = actions.query_params(handler)
         iam_api.check_request(call.service, params)
-        op = actions.describe(handler, call.service, moto_resource, caller, self.iam)
+        try:
+            op = actions.describe(handler, call.service, moto_resource, caller, self.iam)
+        except AWSError as refusal:  # a resource the lab cannot name is refused, and the journal says so
+            self._record_refusal(call, refusal)
+            raise
         call.operation = op
         if op.api in actions.ASSUME_ACTIONS:
             self._check_duration_syntax(params)
@@ -195,6 +199,20 @@ class Gate:
             )
         )
         raise AWSError("AccessDenied", message)
+
+    def _record_refusal(self, call, refusal: AWSError) -> None:
+        self.lab.journal.record(
+            Entry(
+                time=self.lab.clock.now(),
+                principal=call.caller.arn,
+                action="",
+                resource="",
+                result=refusal.code,
+                message=refusal.message,
+                user_agent=call.user_agent,
+                request_id=call.request_id,
+            )
+        )
 
     def _record(self, call, decision, message: str) -> None:
         self.lab.journal.record(

@@ -14,11 +14,14 @@ from iamlab.i18n import N_
 
 
 class Result(StrEnum):
-    """The verdict; a str, so `decision.result == "Allowed"` holds."""
+    """The verdict; a str, so `decision.result == "Allowed"` holds (and a notebook shows `'Allowed'`)."""
 
     ALLOWED = "Allowed"
     EXPLICITLY_DENIED = "ExplicitlyDenied"
     IMPLICITLY_DENIED = "ImplicitlyDenied"
+
+    def __repr__(self) -> str:
+        return repr(self.value)
 
 
 ALLOWED, EXPLICIT, IMPLICIT = Result.ALLOWED, Result.EXPLICITLY_DENIED, Result.IMPLICITLY_DENIED

@@ -100,7 +100,8 @@ class Adapter:
         choices = []
         for variable in slot.variables:
             names = self.sources.get(f"{slot.kind}:{variable}") or self.sources.get(variable, ())
-            raw = request.first(names + (variable, variable + "s"))
+            guesses = (variable, variable + "s", variable.removesuffix("Name"))  # `Rule` for ${RuleName}
+            raw = request.first(names + guesses)
             if raw is None:
                 if not _unnamed(api, slot.kind):
                     return []

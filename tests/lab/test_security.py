@@ -28,19 +28,6 @@ from tests.lab.raw_http import (
 )
 
 
-@pytest.fixture
-def lab():
-    from iamlab import Lab
-
-    with Lab() as lab:
-        yield lab
-
-
-@pytest.fixture
-def article(lab):
-    return lab.setup_article()
-
-
 def user_key(lab, name, *statements):
     iam = lab.admin_session().client("iam")
     iam.create_user(UserName=name)

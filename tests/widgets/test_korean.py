@@ -13,6 +13,7 @@ import html
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -252,3 +253,21 @@ def test_organizations_explanations_and_policy_errors_speak_korean(korean):
     assert "조직 정책" in no_scp_allow.to_text() and "조직 정책" in allowed.to_text()
     assert "리소스 제어 정책(RCP)" in rcp_deny.explanation
     assert "알 수 없는 조건 연산자 StringEqualz" in broken.to_text() and "정책 오류" in broken.to_text()
+
+
+KOREAN_LESSONS = sorted((Path(__file__).resolve().parents[2] / "notebooks" / "ko").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", KOREAN_LESSONS, ids=lambda p: p.name)
+def test_korean_lessons_print_no_english_sentence_of_iamlab(path):
+    """Every output a Korean lesson stores (nbval re-executes each one and compares) is Korean,
+    apart from AWS's own messages, commands, ARNs and JSON."""
+    import nbformat
+
+    found = []
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        for output in cell.get("outputs", []):
+            texts = [output.get("text", "")]
+            texts += [output.get("data", {}).get(kind, "") for kind in ("text/plain", "text/html")]
+            found += [(index, run) for text in texts for run in english_sentences(text)]
+    assert not found, f"{path.name}: English sentences in outputs {found[:5]}"

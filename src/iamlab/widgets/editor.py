@@ -34,8 +34,9 @@ class Message:
     path: str = ""
 
     def __str__(self) -> str:
-        """IAM's own finding (verbatim) and where it is; the location note is ours, translated."""
-        return f"{self.severity}: {self.message}" + (
+        """IAM's own finding (verbatim, under Access Analyzer's finding type: ERROR, WARNING, ...) and
+        where it is; the location note is ours, translated."""
+        return f"{self.severity.upper()}: {self.message}" + (
             " " + _("(at {path})").format(path=self.path) if self.path else ""
         )
 

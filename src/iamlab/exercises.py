@@ -387,6 +387,115 @@ def check_playground(lab, article, other_user: str = "minji") -> Feedback:
     return fb
 
 
+@_open_lab_only
+def check_account_trust(lab, article, other_user: str = "minji") -> Feedback:
+    """Exercise 07: the role trusts the account root, and `other_user` gets in through an
+    identity-based policy that allows sts:AssumeRole on this role and nothing more."""
+    role = article.role_arn
+    other = _arn(lab, "user", other_user)
+    own_policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ASSUME, "Resource": role}],
+    }
+    fb = Feedback(
+        _("{other} may assume {role} through the account root and a policy of her own").format(
+            other=other_user, role=article.role_name
+        ),
+        solution=_("Keep account root and ec2.amazonaws.com ticked, and give {other} this policy:").format(
+            other=other_user
+        )
+        + "\n"
+        + _json(own_policy),
+    )
+    fb.add(
+        _allowed(lab, other, ASSUME, role),
+        _("{user} may assume the role").format(user=other_user),
+        _(
+            "both sides must allow: the trust policy lets the account in, and {user}'s own policy must allow "
+            "sts:AssumeRole on the role"
+        ).format(user=other_user),
+    )
+    fb.add(
+        not _allowed(lab, article.user_arn, ASSUME, role),
+        _("{user} may not assume the role").format(user=article.user_name),
+        _("remove {user}'s own policy: with the account root trusted, it lets {user} in").format(
+            user=article.user_name
+        ),
+    )
+    document = _role_trust(lab, article.role_name) or {}
+    fb.add(
+        not _trusts(document, other, role),
+        _("the trust policy does not name {user}").format(user=other_user),
+        _("untick user/{user}: this time {user} must get in through her own policy").format(user=other_user),
+    )
+    fb.add(
+        _trusts(document, _arn(lab, "user", "iamlab-someone-else"), role, identity=[ALLOW_ASSUME_ANY_ROLE]),
+        _("the trust policy still trusts the account root"),
+        _("keep the account root ticked: it hands the decision to the account's own policies"),
+    )
+    fb.add(
+        _trusts(document, EC2, role),
+        _("EC2 is still trusted"),
+        _("the trust policy must still allow the EC2 service to assume the role, with no Deny for it"),
+    )
+    fb.add(
+        not _trusts(document, OUTSIDER, role, identity=[ALLOW_ASSUME_ANY_ROLE]),
+        _("it does not trust principals of other AWS accounts"),
+        _('a Principal of "*" (or "AWS": "*") trusts everyone in every AWS account: name the account root'),
+    )
+    fb.add(
+        not _identity_allows_more(lab, other, role),
+        _("{user}'s policy allows sts:AssumeRole on this role only").format(user=other_user),
+        _("name the role's ARN as the Resource and sts:AssumeRole as the only Action"),
+    )
+    return fb
+
+
+def _identity_allows_more(lab, principal: str, role_arn: str) -> bool:
+    """Do `principal`'s identity-based policies allow more than sts:AssumeRole on `role_arn`?
+
+    The IAM policy simulator evaluates only the principal's own policies; another role that
+    trusts the account, and unrelated actions, must come out denied.
+    """
+    another_role = role_arn.rsplit("/", 1)[0] + "/iamlab-another-role"
+    trusting_account = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{lab.account_id}:root"},
+                "Action": "sts:*",
+                "Resource": role_arn.rsplit("/", 1)[0] + "/*",
+            }
+        ],
+    }
+    iam = lab.admin_session().client("iam")
+    try:
+        probes = [
+            iam.simulate_principal_policy(
+                PolicySourceArn=principal,
+                ActionNames=[ASSUME, *OTHER_TRUST_ACTIONS, "sts:TagSession"],
+                ResourceArns=[another_role, role_arn],
+                ResourcePolicy=json.dumps(trusting_account),
+                ResourceOwner=f"arn:aws:iam::{lab.account_id}:root",
+            ),
+            iam.simulate_principal_policy(
+                PolicySourceArn=principal,
+                ActionNames=["iam:CreateUser", "s3:PutObject", "s3:ListAllMyBuckets"],
+                ResourceArns=["*"],
+            ),
+        ]
+    except (ClientError, BotoCoreError):
+        return False
+    allowed = {
+        (r["EvalActionName"], r["EvalResourceName"])
+        for p in probes
+        for r in p["EvaluationResults"]
+        if r["EvalDecision"] == "allowed"
+    }
+    return bool(allowed - {(ASSUME, role_arn)})
+
+
 # -- lesson 07: session policies --------------------------------------------------------------------
 @_open_lab_only
 def check_session_policy(lab, credentials, bucket: str = "jonnung-sample-bucket") -> Feedback:

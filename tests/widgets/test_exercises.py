@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from iamlab.exercises import (
+    check_account_trust,
     check_bucket_listing,
     check_group_member,
     check_instance_role,
@@ -288,6 +289,44 @@ def test_playground(lab, article):
 
 
 # -- 07 -------------------------------------------------------------------------------------------------
+def test_account_trust(lab, article):
+    """ "When you specify the account root in a trust policy, ... the identity-based policies in that
+    account must also allow sts:AssumeRole" (IAM User Guide, roles terms and concepts): minji gets in
+    through the account root and a policy of her own, scoped to this role."""
+    iam = lab.admin_session().client("iam")
+    iam.create_user(UserName="minji")
+
+    def give_minji(resource, action="sts:AssumeRole"):
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}],
+        }
+        iam.put_user_policy(UserName="minji", PolicyName="playground", PolicyDocument=json.dumps(policy))
+
+    set_trust(lab, article.role_name, trust_policy(aws=ROOT, service=EC2))
+    assert_refused(check_account_trust(lab, article), "minji may assume")  # wrong 1: no policy yet
+    give_minji(article.role_arn)
+    assert_solved(check_account_trust(lab, article))  # right 1
+    give_minji("*")
+    assert_refused(check_account_trust(lab, article), "this role only")  # wrong 2: every role
+    give_minji(article.role_arn, action="sts:*")
+    assert_refused(check_account_trust(lab, article), "this role only")  # wrong 3: every STS action
+    give_minji(article.role_arn)
+    set_trust(lab, article.role_name, trust_policy(aws=[ROOT, MINJI], service=EC2))
+    assert_refused(check_account_trust(lab, article), "does not name minji")  # wrong 4: named directly
+    set_trust(lab, article.role_name, trust_policy(aws=MINJI, service=EC2))
+    assert_refused(check_account_trust(lab, article), "account root")  # wrong 5: no account trust
+    set_trust(lab, article.role_name, trust_policy(aws="*", service=EC2))
+    assert_refused(check_account_trust(lab, article), "other AWS accounts")  # wrong 6
+    set_trust(
+        lab, article.role_name, document(statement({"Service": EC2}), statement({"AWS": "123456789012"}))
+    )
+    assert_solved(check_account_trust(lab, article))  # right 2: the account by its id, a statement each
+    give_minji([article.role_arn])
+    assert_solved(check_account_trust(lab, article))  # right 3: the Resource as a list
+
+
+# -- 09: session policies --------------------------------------------------------------------------
 def test_session_policy(lab, article):
     assert_refused(check_session_policy(lab, None), "assume-role cell")
     set_trust(lab, article.role_name, trust_policy(aws=article.user_arn))

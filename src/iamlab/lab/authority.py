@@ -52,9 +52,7 @@ class Authority:
             .public_key(self._key.public_key())
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(_usage(key_cert_sign=True, crl_sign=True), critical=True)
-            .add_extension(
-                x509.NameConstraints([x509.DNSName(d) for d in AWS_DOMAINS], None), critical=True
-            )
+            .add_extension(x509.NameConstraints([x509.DNSName(d) for d in AWS_DOMAINS], None), critical=True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(self._key.public_key()), critical=False)
         )
         self.bundle = os.path.join(folder, "ca.pem")

@@ -115,15 +115,21 @@ def test_server_listens_on_loopback_only():
         assert lab._server.server_address[0] == "127.0.0.1"
 
 
-def test_export_env_is_undone_by_close(real_home):
+def test_export_env_is_undone_by_close(real_home, monkeypatch):
+    """The lab's CA is trusted only while the lab's environment is exported; the learner's own CA
+    bundles (a campus proxy's, say) come back with close()."""
     from iamlab import Lab
 
+    monkeypatch.setenv("AWS_CA_BUNDLE", "/etc/campus-ca.pem")
+    monkeypatch.setenv("NODE_EXTRA_CA_CERTS", "/etc/campus-ca.pem")
     with Lab() as lab:
         lab.export_env()
         assert os.environ["AWS_ENDPOINT_URL"] == lab.endpoint_url
         assert "AWS_PROFILE" not in os.environ
+        assert os.environ["AWS_CA_BUNDLE"] == os.environ["NODE_EXTRA_CA_CERTS"] == lab._authority.bundle
     assert os.environ["AWS_PROFILE"] == "work"
     assert os.environ["AWS_ACCESS_KEY_ID"] == REAL_KEY
+    assert os.environ["AWS_CA_BUNDLE"] == os.environ["NODE_EXTRA_CA_CERTS"] == "/etc/campus-ca.pem"
 
 
 def test_another_account_id_is_used_throughout():

@@ -304,6 +304,28 @@ def test_python_outside_the_kernel_without_the_endpoint_is_answered_by_the_lab(r
         assert lab._proxy.answered == ["sts.us-west-2.amazonaws.com"]
 
 
+@pytest.mark.parametrize(
+    "command, host, answer",
+    [
+        (("sts", "get-caller-identity"), "sts.ap-northeast-2.amazonaws.com", ":user/admin"),
+        (("s3api", "list-buckets"), "s3.ap-northeast-2.amazonaws.com", '"Name": "jonnung-sample-bucket"'),
+    ],
+)
+def test_plain_http_to_an_aws_host_is_answered_by_the_lab(real_home, corporate_proxy, command, host, answer):
+    """An http:// endpoint at AWS's hostname goes through the proxy as a plain request: the lab answers."""
+    from iamlab import Lab
+
+    with Lab() as lab:
+        lab.setup_article()
+        env = lab.env()
+        del env["AWS_ENDPOINT_URL"]
+        code, out, err = run_aws(env, *command, "--endpoint-url", f"http://{host}")
+        assert code == 0, err
+        assert answer in out
+        assert lab._proxy.answered == [host] and lab._proxy.refused == []
+    assert corporate_proxy.requests == []
+
+
 FETCH = """
 import sys, urllib.error, urllib.request
 try:

@@ -22,6 +22,8 @@ EXPORTED = (
     "AWS_SHARED_CREDENTIALS_FILE",
     "AWS_EC2_METADATA_DISABLED",
     "AWS_PAGER",
+    "AWS_CA_BUNDLE",
+    "NODE_EXTRA_CA_CERTS",
     "HTTP_PROXY",
     "HTTPS_PROXY",
     "ALL_PROXY",
@@ -128,8 +130,10 @@ def banner(lab, article, env_file: str, step: int) -> str:
                 "Follow the article from step {step}. The role profile `aws s3 ls --profile s3role` works "
                 "once the profile {user} exists (step 1) and the role trusts {user} (step 4)."
             ).format(step=step, user=article.user_name),
-            _("AWS CLI v2 before 2.13 ignores AWS_ENDPOINT_URL: add --endpoint-url {url}").format(
-                url=lab.endpoint_url
+            _(
+                "A client that ignores AWS_ENDPOINT_URL (AWS CLI v2 before 2.13) is answered by the lab "
+                "too: its calls to AWS's hostnames go through the lab's proxy, with the lab's own "
+                "certificate (AWS_CA_BUNDLE)."
             ),
             _("Press Ctrl-C to stop."),
             "",

@@ -1,10 +1,20 @@
-"""The article with the AWS CLI v2 (Debian's awscli package), as a learner's own terminal has it."""
+"""The article with the AWS CLI v2 (Debian's awscli package, and a current one), as a learner's own
+terminal has it: with --endpoint-url, and without it, when the lab answers for AWS's own hostnames."""
 
 import os
+import re
+import shutil
 import subprocess
 
+import pytest
+
 from iamlab.lab.article import add_role_profile
+from tests.clients.conftest import require
 from tests.lab.test_article_cli import walk_the_article
+
+S3 = "s3.ap-northeast-2.amazonaws.com"
+# the address of an IPv4 or IPv6 socket in strace's output: inet_addr("…") or inet_pton(AF_INET6, "…")
+INET_ADDRESS = r'sa_family=AF_INET6?\b[^}]*?(?:inet_addr|inet_pton)\((?:AF_INET6, )?"([^"]+)"'
 
 
 def _version(aws_v2) -> tuple[int, ...]:
@@ -12,46 +22,80 @@ def _version(aws_v2) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split()[0].split("/")[1].split(".")[:2])
 
 
-def _runner(aws_v2, endpoint_url):
-    """Run CLI v2 as a learner must: with --endpoint-url if it predates AWS_ENDPOINT_URL (2.13)."""
-    extra = ["--endpoint-url", endpoint_url] if _version(aws_v2) < (2, 13) else []
+def _runner(aws_v2, endpoint_url=None, prefix=()):
+    """Run CLI v2 with `--endpoint-url endpoint_url` on every command but `configure` (a learner must
+    add it when the CLI predates AWS_ENDPOINT_URL, 2.13), or without it when `endpoint_url` is None."""
+    extra = ["--endpoint-url", endpoint_url] if endpoint_url else []
 
     def run(env, *args):
         flags = [] if args[0] == "configure" else extra
-        result = subprocess.run([aws_v2, *args, *flags], env=env, capture_output=True, text=True, timeout=120)
+        command = [*prefix, aws_v2, *args, *flags]
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
         # recent CLIs decorate errors; the message after it is the lab's, compared with the article's
         return result.returncode, result.stdout, result.stderr.strip().removeprefix("aws: [ERROR]: ")
 
     return run
 
 
+def _as_before_2_13(lab, aws_v2):
+    """lab.env() as a CLI that ignores AWS_ENDPOINT_URL sees it: every request goes to AWS's hostnames."""
+    env = lab.env()
+    if _version(aws_v2) >= (2, 13):
+        del env["AWS_ENDPOINT_URL"]
+    return env
+
+
 def test_the_five_steps(lab, article, aws_v2):
-    walk_the_article(lab.env(), article, _runner(aws_v2, lab.endpoint_url))
+    endpoint = lab.endpoint_url if _version(aws_v2) < (2, 13) else None
+    walk_the_article(lab.env(), article, _runner(aws_v2, endpoint))
+    assert lab._proxy.answered == []
 
 
-def test_role_profile(lab, aws_v2):
-    """A role_arn + source_profile profile. Before 2.13 the CLI's own AssumeRole call ignores even
-    --endpoint-url: it must then be refused by the lab, naming the fix, and never reach AWS."""
+def test_the_five_steps_without_endpoint_url(lab, article, aws_v2):
+    """Typed exactly as in the article: the CLI calls iam, sts and s3 at AWS's hostnames, and the
+    lab's proxy answers each in the lab."""
+    walk_the_article(_as_before_2_13(lab, aws_v2), article, _runner(aws_v2))
+    hosts = set(lab._proxy.answered)
+    assert {"iam.amazonaws.com", "sts.ap-northeast-2.amazonaws.com", f"{article.bucket}.{S3}"} <= hosts
+    assert all(host.endswith(".amazonaws.com") for host in hosts) and lab._proxy.refused == []
+
+
+@pytest.mark.parametrize("endpoint_flag", [True, False], ids=["with-endpoint-url", "without"])
+def test_role_profile(lab, aws_v2, endpoint_flag):
+    """A role_arn + source_profile profile lists the bucket. Before 2.13 the CLI's own AssumeRole call
+    ignores even --endpoint-url: the lab's proxy answers it for sts.ap-northeast-2.amazonaws.com."""
     article = lab.setup_article(step=5)
     profile = add_role_profile(lab, article)
-    code, out, err = _runner(aws_v2, lab.endpoint_url)(lab.env(), "s3", "ls", "--profile", profile)
-    if _version(aws_v2) >= (2, 13):
-        assert code == 0, err
-        assert article.bucket in out
-        assert os.listdir(os.path.join(lab.home, ".aws", "cli", "cache"))
-    else:
-        assert code != 0 and "AWS_ENDPOINT_URL" in err and "2.13" in err
-        assert lab._refuser.refused and all("amazonaws.com" in target for target in lab._refuser.refused)
+    env = lab.env() if endpoint_flag else _as_before_2_13(lab, aws_v2)
+    run = _runner(aws_v2, lab.endpoint_url if endpoint_flag else None)
+    code, out, err = run(env, "s3", "ls", "--profile", profile)
+    assert code == 0, err
+    assert out.split()[-1] == article.bucket
+    assert os.listdir(os.path.join(lab.home, ".aws", "cli", "cache"))
+    code, out, err = run(env, "sts", "get-caller-identity", "--profile", profile)
+    assert code == 0, err
+    assert f"assumed-role/{article.role_name}/" in out
+    if _version(aws_v2) < (2, 13) or not endpoint_flag:
+        assert "sts.ap-northeast-2.amazonaws.com" in lab._proxy.answered
+    assert lab._proxy.refused == []
 
 
-def test_without_endpoint_url_it_is_refused_with_the_fix(lab, aws_v2):
-    """Debian bookworm's CLI v2 (2.9) ignores AWS_ENDPOINT_URL: lab.env() keeps it off the network."""
-    if _version(aws_v2) >= (2, 13):
-        env = lab.env()
-        del env["AWS_ENDPOINT_URL"]
-    else:
-        env = lab.env()
-    result = subprocess.run([aws_v2, "sts", "get-caller-identity"], env=env, capture_output=True, text=True)
-    assert result.returncode != 0 and result.stdout == ""
-    assert "AWS_ENDPOINT_URL" in result.stderr and "endpoint-url" in result.stderr
-    assert any(target.startswith("sts.") for target in lab._refuser.refused)
+def test_a_role_profile_connects_to_nothing_but_127_0_0_1(lab, aws_v2):
+    """Every socket the CLI opens (DNS included), as the kernel sees it (strace): 127.0.0.1 only."""
+    strace = shutil.which("strace")
+    require("strace", strace)
+    article = lab.setup_article(step=5)
+    profile = add_role_profile(lab, article)
+    log = os.path.join(lab.home, "strace.log")
+    trace = (strace, "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", log)
+    run = _runner(aws_v2, prefix=trace)
+    code, out, err = run(_as_before_2_13(lab, aws_v2), "s3", "ls", "--profile", profile)
+    require("strace allowed to trace here", "PTRACE" not in err)
+    assert code == 0, err
+    assert out.split()[-1] == article.bucket
+    calls = open(log).read()
+    families = re.findall(r"sa_family=AF_INET6?\b", calls)
+    addresses = re.findall(INET_ADDRESS, calls)
+    assert families and len(addresses) == len(families)
+    assert set(addresses) == {"127.0.0.1"}
+    assert {"sts.ap-northeast-2.amazonaws.com", S3} <= set(lab._proxy.answered)

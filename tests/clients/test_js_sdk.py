@@ -48,3 +48,34 @@ def test_virtual_hosted_bucket_at_localhost(lab, node):
     hosted = steps["virtual-host"]
     assert f"{article.bucket}.localhost" in hosted["looked"]
     assert hosted["ok"], hosted
+
+
+# Node.js reaching sts.amazonaws.com through lab.env()'s proxy as a proxy agent does: CONNECT, then
+# TLS verified against Node's own CAs plus NODE_EXTRA_CA_CERTS; prints the status and the body.
+THROUGH_THE_PROXY = """
+const http = require("node:http"), tls = require("node:tls");
+const proxy = new URL(process.env.HTTPS_PROXY);
+http.request({ host: proxy.hostname, port: proxy.port, method: "CONNECT", path: "sts.amazonaws.com:443" })
+  .on("connect", (response, socket) => {
+    const secure = tls.connect({ socket, servername: "sts.amazonaws.com" }, () => {
+      const lines = ["GET /?Action=GetCallerIdentity HTTP/1.1", "Host: sts.amazonaws.com"];
+      secure.write(lines.join("\\r\\n") + "\\r\\nConnection: close\\r\\n\\r\\n");
+    });
+    let text = "";
+    secure.on("data", (chunk) => (text += chunk)).on("end", () => console.log(text));
+    secure.on("error", (error) => { console.log(error.code); process.exit(1); });
+  }).end();
+"""
+
+
+def test_node_trusts_the_lab_ca_only_in_lab_env(lab, node):
+    """NODE_EXTRA_CA_CERTS makes Node trust the lab's certificate for AWS's hostnames (the lab then
+    answers: an unsigned call is refused as AWS refuses it); without it, Node refuses the lab."""
+    result = subprocess.run([node, "-e", THROUGH_THE_PROXY], env=lab.env(), capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("HTTP/1.1 403") and "MissingAuthenticationToken" in result.stdout
+    assert lab._proxy.answered == ["sts.amazonaws.com"]
+    env = lab.env()
+    del env["NODE_EXTRA_CA_CERTS"]
+    result = subprocess.run([node, "-e", THROUGH_THE_PROXY], env=env, capture_output=True, text=True)
+    assert result.returncode == 1 and result.stdout.strip() == "UNABLE_TO_VERIFY_LEAF_SIGNATURE"

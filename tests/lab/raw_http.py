@@ -81,6 +81,13 @@ class UnsignedPayload(S3SigV4Auth):
         return "UNSIGNED-PAYLOAD"
 
 
+class UnsignedTrailer(S3SigV4Auth):
+    """S3 signing as current SDKs do over HTTPS for a checksummed upload: chunks unsigned, a trailer."""
+
+    def payload(self, request):
+        return "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+
+
 def presigned(lab, method: str, path: str, *, key, expires: int = 3600) -> str:
     """A presigned S3 URL path (with its query) for `method path`, signed at the lab's time."""
     request = AWSRequest(method, f"http://127.0.0.1:{lab.port}{path}")

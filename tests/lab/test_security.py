@@ -20,6 +20,7 @@ import pytest
 from tests.lab.helpers import allow, doc
 from tests.lab.raw_http import (
     UnsignedPayload,
+    UnsignedTrailer,
     presigned,
     put_framed,
     send,
@@ -427,7 +428,8 @@ def test_unsigned_trailer_uploads_are_stored_whole_and_checked(lab, article, fra
         "X-Amz-Trailer": "x-amz-checksum-crc32",
         "X-Amz-Decoded-Content-Length": str(len(PAYLOAD)),
     }
-    headers = signed(lab, "PUT", path, key=admin_key(lab), headers=extra)
+    headers = signed(lab, "PUT", path, key=admin_key(lab), headers=extra, signer=UnsignedTrailer)
+    assert headers["X-Amz-Content-SHA256"] == "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
     body = unsigned_trailer_body(PAYLOAD, crc32(PAYLOAD))
     reply = put_framed(lab, path, headers, body, framing)
     assert reply.status == 200, reply.body

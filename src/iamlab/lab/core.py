@@ -12,25 +12,24 @@ import functools
 import os
 import secrets
 import sys
-import threading
 from typing import NamedTuple
 
 import boto3
 from botocore.config import Config
 from moto.core.base_backend import BackendDict
 from moto.moto_api._internal import mock_random
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from iamlab.i18n import _
 from iamlab.lab import folder, hooks, managed, transport
+from iamlab.lab.authority import Authority
 from iamlab.lab.clock import LabClock
 from iamlab.lab.context import request_context
 from iamlab.lab.front import Front
 from iamlab.lab.gate import Gate
 from iamlab.lab.journal import Entry, Journal
-from iamlab.lab.refuser import Refuser
-from iamlab.lab.refuser import message as refuser_message
+from iamlab.lab.proxy import LabProxy
+from iamlab.lab.serving import serve
 from iamlab.notices import closed_notice
 
 LOOPBACK = "127.0.0.1"
@@ -80,15 +79,10 @@ class Lab:
             mock_random.seed(secrets.randbits(128))  # keys, secrets and tokens differ in every lab
             self._folder = folder.create()
             self.front = Front(self, DomainDispatcherApplication(create_backend_app))
-            self._server = make_server(
-                LOOPBACK, port, self.front, threaded=True, request_handler=_QuietHandler
-            )
+            self._server = serve(LOOPBACK, port, self.front, "iamlab-server")
             self.port = self._server.server_address[1]
-            self._thread = threading.Thread(
-                target=self._server.serve_forever, name="iamlab-server", daemon=True
-            )
-            self._thread.start()
-            self._refuser = Refuser(LOOPBACK, self._journal_refusal)
+            self._authority = Authority(os.path.join(self._folder, "tls"))
+            self._proxy = LabProxy(LOOPBACK, self.front, self._authority, self._journal_refusal)
             self.admin_keys = self._bootstrap_admin()
             self._write_aws_files()
         except BaseException:
@@ -136,11 +130,14 @@ class Lab:
         """The environment for a subprocess such as the AWS CLI, pointed at this lab only.
 
         HOME is the lab's folder, so a client's `~/.aws` (assume-role cache, CLI aliases, extra
-        models) is the lab's. Every proxy is the lab's refuser, except for 127.0.0.1 and localhost:
-        a client that ignores the endpoint is told so instead of reaching the real AWS.
+        models) is the lab's. Every proxy is the lab's own (`proxy.py`), except for 127.0.0.1 and
+        localhost: a client that ignores the endpoint and calls AWS's real hostnames is answered by
+        the lab, over TLS with a certificate from the lab's authority, which only this environment
+        trusts (AWS_CA_BUNDLE for the CLIs and Python, NODE_EXTRA_CA_CERTS for Node.js). Any other
+        host is refused.
         """
         env = {k: v for k, v in os.environ.items() if not _lab_managed(k)}
-        proxy = self._refuser.proxy_url
+        proxy = self._proxy.proxy_url
         env.update({name: proxy for name in PROXY_VARIABLES})
         env.update({name.lower(): proxy for name in PROXY_VARIABLES})
         env.update(
@@ -151,6 +148,8 @@ class Lab:
             AWS_CONFIG_FILE=os.path.join(self.home, ".aws", "config"),
             AWS_SHARED_CREDENTIALS_FILE=os.path.join(self.home, ".aws", "credentials"),
             AWS_EC2_METADATA_DISABLED="true",
+            AWS_CA_BUNDLE=self._authority.bundle,
+            NODE_EXTRA_CA_CERTS=self._authority.bundle,
             AWS_PAGER="",
             TZ=LAB_TIMEZONE,
             PATH=_with_python_scripts(os.environ.get("PATH", "")),
@@ -167,9 +166,9 @@ class Lab:
         if server is not None:
             server.shutdown()
             server.server_close()
-        refuser = getattr(self, "_refuser", None)
-        if refuser is not None:
-            refuser.close()
+        proxy = getattr(self, "_proxy", None)
+        if proxy is not None:
+            proxy.close()
         if getattr(self, "_folder", None):
             folder.remove(self._folder)
         BackendDict.reset()
@@ -236,15 +235,16 @@ class Lab:
         key = self.admin_keys
         aws = os.path.join(self.home, ".aws")
         os.makedirs(aws, mode=0o700)
-        _write_private(os.path.join(aws, "config"), f"[default]\nregion = {self.region}\noutput = json\n")
-        _write_private(
+        config = f"[default]\nregion = {self.region}\noutput = json\n"
+        folder.write_private(os.path.join(aws, "config"), config)
+        folder.write_private(
             os.path.join(aws, "credentials"),
             f"[default]\naws_access_key_id = {key.access_key_id}\n"
             f"aws_secret_access_key = {key.secret_access_key}\n",
         )
 
-    def _journal_refusal(self, target: str) -> None:
-        """A request a client meant for somewhere else (the real AWS): refused, and shown in the journal."""
+    def _journal_refusal(self, target: str, message: str) -> None:
+        """A request a client meant for somewhere outside the lab: refused, and shown in the journal."""
         self.journal.record(
             Entry(
                 time=self.clock.now(),
@@ -252,7 +252,7 @@ class Lab:
                 action="",
                 resource=target,
                 result="RefusedOutsideTheLab",
-                message=refuser_message(),
+                message=message,
             )
         )
 
@@ -266,7 +266,7 @@ def _lab_managed(name: str) -> bool:
     return (
         name.startswith("AWS_")
         or name.upper() in (*PROXY_VARIABLES, "NO_PROXY")
-        or name in ("TZ", "PATH", "HOME")
+        or name in ("TZ", "PATH", "HOME", "NODE_EXTRA_CA_CERTS")
     )
 
 
@@ -275,26 +275,6 @@ def _with_python_scripts(path: str) -> str:
     scripts = os.path.dirname(sys.executable)
     parts = [p for p in path.split(os.pathsep) if p and p != scripts]
     return os.pathsep.join([scripts, *parts])
-
-
-class _QuietHandler(MotoRequestHandler):
-    """Serve without printing an access log line into the learner's notebook.
-
-    A client that declares a body and then stalls must not hold a server thread for ever:
-    the socket gives up after `timeout` seconds of silence.
-    """
-
-    timeout = 60
-
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-def _write_private(path: str, text: str) -> None:
-    """Write a file only its owner can read, as `aws configure` expects for credentials."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
 
 
 def _isolated_botocore_session():

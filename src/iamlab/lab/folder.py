@@ -25,6 +25,13 @@ def create() -> str:
     return path
 
 
+def write_private(path: str, data: str | bytes) -> None:
+    """Write a file only its owner can read, as `aws configure` expects for credentials."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data.encode() if isinstance(data, str) else data)
+
+
 def remove(path: str) -> None:
     _live.discard(path)
     shutil.rmtree(path, ignore_errors=True)

@@ -60,7 +60,7 @@ def decode(body: bytes, headers: dict[str, str], signer=None) -> Decoded:
             previous = _check_chunk(signer, previous, extension, data)
         if size == 0:
             trailers = _trailers(
-                body[data_start:], signer if declared.endswith("TRAILER") else None, previous
+                body[data_start:], signer if signed and declared.endswith("TRAILER") else None, previous
             )
             break
         parts.append(data)

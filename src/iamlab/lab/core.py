@@ -13,7 +13,6 @@ import os
 import secrets
 import sys
 import threading
-from typing import NamedTuple
 
 import boto3
 from botocore.config import Config
@@ -23,7 +22,8 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import make_server
 
 from iamlab.i18n import _
-from iamlab.lab import folder, hooks, managed, transport
+from iamlab.lab import folder, hooks, transport
+from iamlab.lab.accounts import AccessKeys, Accounts, valid_account_id  # noqa: F401 (AccessKeys: public)
 from iamlab.lab.clock import LabClock
 from iamlab.lab.context import request_context
 from iamlab.lab.front import Front
@@ -34,22 +34,12 @@ from iamlab.lab.refuser import message as refuser_message
 from iamlab.notices import closed_notice
 
 LOOPBACK = "127.0.0.1"
-ADMIN_USER = "admin"
-ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 # The CLI prints dates in local time; pinning the zone keeps lesson outputs identical everywhere.
 LAB_TIMEZONE = "KST-9"
 # Proxy variables clients read (curl, Python, Node, git): the lab sets them all, in both cases.
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 NO_PROXY = "127.0.0.1,localhost"
 OUTSIDE = "(a client outside the lab's endpoint)"
-
-
-class AccessKeys(NamedTuple):
-    access_key_id: str
-    secret_access_key: str
-
-    def __repr__(self) -> str:
-        return f"AccessKeys(access_key_id={self.access_key_id!r}, secret_access_key='…')"
 
 
 class LabClosed(RuntimeError):
@@ -63,7 +53,7 @@ class Lab:
     """A local AWS account with IAM enforcement always on. Use as a context manager."""
 
     def __init__(self, account_id: str = "123456789012", region: str = "ap-northeast-2", *, port: int = 0):
-        if not (len(account_id) == 12 and account_id.isdigit()):
+        if not valid_account_id(account_id):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
         hooks.install()
         hooks.activate(self)
@@ -89,8 +79,8 @@ class Lab:
             )
             self._thread.start()
             self._refuser = Refuser(LOOPBACK, self._journal_refusal)
-            self.admin_keys = self._bootstrap_admin()
-            self._write_aws_files()
+            self.accounts = Accounts(self.home, region)
+            self.admin_keys = self.accounts.ensure(account_id)
         except BaseException:
             self.close()
             raise
@@ -123,9 +113,11 @@ class Lab:
         transport.install(session, self.front, LOOPBACK, self.port)
         return session
 
-    def admin_session(self):
-        """A boto3 Session acting as the lab's administrator (IAM user `admin`, AdministratorAccess)."""
-        return self.session(*self.admin_keys)
+    def admin_session(self, account_id: str | None = None):
+        """A boto3 Session acting as an account's administrator (IAM user `admin`, AdministratorAccess):
+        the lab's own account by default; any other 12-digit account is created on first use, with a
+        profile `admin-<account id>` in the lab's AWS files."""
+        return self.session(*self.accounts.ensure(account_id or self.account_id))
 
     @property
     def home(self) -> str:
@@ -224,25 +216,6 @@ class Lab:
         return request_context(self.gate.iam, caller, call, self.clock.now(), self.region)
 
     # -- internals -----------------------------------------------------------------------------
-    def _bootstrap_admin(self):
-        iam = self.gate.iam
-        iam.create_user(self.region, ADMIN_USER, "/", [])
-        managed.ensure(iam, [ADMINISTRATOR_ACCESS])
-        iam.attach_user_policy(ADMINISTRATOR_ACCESS, ADMIN_USER)
-        key = iam.create_access_key(ADMIN_USER)
-        return AccessKeys(key.access_key_id, key.secret_access_key)
-
-    def _write_aws_files(self) -> None:
-        key = self.admin_keys
-        aws = os.path.join(self.home, ".aws")
-        os.makedirs(aws, mode=0o700)
-        _write_private(os.path.join(aws, "config"), f"[default]\nregion = {self.region}\noutput = json\n")
-        _write_private(
-            os.path.join(aws, "credentials"),
-            f"[default]\naws_access_key_id = {key.access_key_id}\n"
-            f"aws_secret_access_key = {key.secret_access_key}\n",
-        )
-
     def _journal_refusal(self, target: str) -> None:
         """A request a client meant for somewhere else (the real AWS): refused, and shown in the journal."""
         self.journal.record(
@@ -288,13 +261,6 @@ class _QuietHandler(MotoRequestHandler):
 
     def log_request(self, *args, **kwargs):
         pass
-
-
-def _write_private(path: str, text: str) -> None:
-    """Write a file only its owner can read, as `aws configure` expects for credentials."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
 
 
 def _isolated_botocore_session():

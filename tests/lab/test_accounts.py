@@ -183,3 +183,114 @@ def test_kms_encrypt_across_accounts_is_decided_by_the_key_policy(lab):
     client = user.client("kms")
     assert client.encrypt(KeyId=key_arn, Plaintext=b"x")["KeyId"] == key_arn
     assert error_code(lambda: client.encrypt(KeyId=other_key_arn, Plaintext=b"x")) == "AccessDeniedException"
+
+
+# -- Organizations: SCPs, RCPs and the member account's access role ----------------------------------
+DENY_S3 = doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*"})
+
+
+def _organization(lab):
+    """An organization managed by the lab's account, SCPs and RCPs enabled, one OU and one member
+    account in it. Returns (organizations client, root id, OU id, member account id)."""
+    org = lab.admin_session().client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    for policy_type in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"):
+        org.enable_policy_type(RootId=root, PolicyType=policy_type)
+    ou = org.create_organizational_unit(ParentId=root, Name="Workloads")["OrganizationalUnit"]["Id"]
+    member = org.create_account(AccountName="workload", Email="workload@example.com")
+    member = member["CreateAccountStatus"]["AccountId"]
+    org.move_account(AccountId=member, SourceParentId=root, DestinationParentId=ou)
+    org.attach_policy(PolicyId="p-FullAWSAccess", TargetId=ou)
+    return org, root, ou, member
+
+
+def _scp(org, document, name="DenyS3"):
+    return org.create_policy(Content=document, Description="", Name=name, Type="SERVICE_CONTROL_POLICY")[
+        "Policy"
+    ]["PolicySummary"]["Id"]
+
+
+@pytest.mark.parametrize("level", ["root", "ou", "account"])
+def test_an_scp_deny_at_each_level_stops_the_member_accounts_administrator(lab, level):
+    """IAM User Guide: "If there is an applicable SCP ... an explicit deny in any of these policies
+    overrides the allow." """
+    org, root, ou, member = _organization(lab)
+    s3 = lab.admin_session(member).client("s3")
+    s3.list_buckets()
+    target = {"root": root, "ou": ou, "account": member}[level]
+    org.attach_policy(PolicyId=_scp(org, DENY_S3), TargetId=target)
+    assert error_code(s3.list_buckets) == "AccessDenied"
+    entry = lab.journal.entries()[-1]
+    assert entry.result == "ExplicitlyDenied"
+    names = [match.policy_name for match in entry.deciding]
+    assert any(target in name and "SCP" in name for name in names), names
+    assert entry.message.endswith("with an explicit deny in a service control policy")
+    assert target in entry.decision.to_text()
+
+
+def test_every_scp_level_must_allow(lab):
+    """Organizations User Guide: "for a permission to be allowed for a specific account, there must be
+    an explicit Allow statement at every level from the root through each OU in the direct path to
+    the account"."""
+    org, root, ou, member = _organization(lab)
+    s3 = lab.admin_session(member).client("s3")
+    org.detach_policy(PolicyId="p-FullAWSAccess", TargetId=ou)
+    assert error_code(s3.list_buckets) == "AccessDenied"
+    assert lab.journal.entries()[-1].result == "ImplicitlyDenied"
+    org.attach_policy(PolicyId=_scp(org, doc(allow("s3:ListAllMyBuckets")), "OnlyList"), TargetId=ou)
+    s3.list_buckets()
+    assert error_code(lambda: s3.create_bucket(Bucket="b-" + member)) == "AccessDenied"
+
+
+def test_the_management_account_is_exempt_from_scps(lab):
+    """Organizations User Guide: "SCPs don't affect users or roles in the management account." """
+    org, root, _ou, _member = _organization(lab)
+    org.attach_policy(PolicyId=_scp(org, DENY_S3), TargetId=root)
+    lab.admin_session().client("s3").list_buckets()
+
+
+def test_an_rcp_on_a_bucket_stops_another_accounts_access(lab):
+    """Organizations User Guide: RCPs "help you centrally establish a data perimeter" over the
+    resources of member accounts, whatever the resource's own policy allows."""
+    org, root, _ou, member = _organization(lab)
+    s3 = lab.admin_session(member).client("s3")
+    s3.create_bucket(Bucket="member-data", CreateBucketConfiguration={"LocationConstraint": lab.region})
+    s3.put_object(Bucket="member-data", Key="k", Body=b"data")
+    s3.put_bucket_policy(
+        Bucket="member-data",
+        Policy=doc(allow("s3:GetObject", "arn:aws:s3:::member-data/*", Principal={"AWS": OTHER_ROOT})),
+    )
+    outsider, _ = _user(lab, OTHER, "outsider", doc(allow("s3:GetObject")))
+    assert outsider.client("s3").get_object(Bucket="member-data", Key="k")["Body"].read() == b"data"
+    perimeter = doc(
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalAccount": [member]}},
+        }
+    )
+    rcp = org.create_policy(
+        Content=perimeter, Description="", Name="Perimeter", Type="RESOURCE_CONTROL_POLICY"
+    )
+    org.attach_policy(PolicyId=rcp["Policy"]["PolicySummary"]["Id"], TargetId=root)
+    assert (
+        error_code(lambda: outsider.client("s3").get_object(Bucket="member-data", Key="k")) == "AccessDenied"
+    )
+    assert s3.get_object(Bucket="member-data", Key="k")["Body"].read() == b"data"
+
+
+def test_organization_account_access_role_lets_the_management_account_administer_a_member(lab):
+    """Organizations User Guide: "the account is given an IAM role named OrganizationAccountAccessRole
+    ... that grants full administrative permissions in the member account" and "is configured to
+    grant that access to the management account"."""
+    _org, _root, _ou, member = _organization(lab)
+    role_arn = f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
+    creds = _assume(lab.admin_session(), role_arn)
+    member_admin = _session_of(lab, creds)
+    assert member_admin.client("sts").get_caller_identity()["Account"] == member
+    member_admin.client("iam").create_user(UserName="ops")
+    outsider, _ = _user(lab, OTHER, "outsider", doc(allow("sts:AssumeRole")))
+    assert error_code(lambda: _assume(outsider, role_arn)) == "AccessDenied"

@@ -14,7 +14,17 @@ from urllib.parse import unquote
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 
-from iamlab.lab import accounts, actions, hooks, iam_api, managed, policies, s3_bodies, simulator
+from iamlab.lab import (
+    accounts,
+    actions,
+    hooks,
+    iam_api,
+    managed,
+    organizations,
+    policies,
+    s3_bodies,
+    simulator,
+)
 from iamlab.lab.errors import AWSError, Refused
 from iamlab.lab.iam_api.words import say
 from iamlab.lab.identity import SessionExtras
@@ -139,6 +149,7 @@ class Gate:
                 resource_policy=self.resource_policy(request),
                 permissions_boundary=policy_set.boundary,
                 session_policy=policy_set.session or None,
+                **organizations.guardrails(caller.account_id, owner),
             )
             decisions.append(decision)
             if not decision.allowed:

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from tests.conftest import run_aws
-from tests.lab.helpers import allow, doc, error_code, trusting
+from tests.lab.helpers import allow, doc, error_code, error_of, trusting
 
 OTHER = "111122223333"
 OTHER_ROOT = f"arn:aws:iam::{OTHER}:root"
@@ -68,9 +68,9 @@ def test_cli_profile_admin_of_each_account_used(lab):
 
 # -- AssumeRole across accounts -------------------------------------------------------------------
 def test_trust_naming_another_accounts_root_delegates_to_that_accounts_policies(lab):
-    """IAM User Guide: "When you specify an AWS account as the principal in a role trust policy, ...
-    the account's administrator must grant an identity (user or role) permission to assume the role."
-    """
+    """IAM User Guide (Principal element): "For cross-account access, you must specify the 12-digit
+    identifier of the trusted account." Naming the account leaves to that account's own policies which
+    of its identities may assume the role."""
     role_arn = (
         lab.admin_session()
         .client("iam")
@@ -85,8 +85,8 @@ def test_trust_naming_another_accounts_root_delegates_to_that_accounts_policies(
 
 
 def test_cross_account_assume_role_fails_unless_both_sides_allow(lab):
-    """IAM User Guide: for cross-account access "the trusting account must grant access by a
-    resource-based policy ... and the trusted account must grant access by an identity-based policy"."""
+    """Cross-account access (IAM User Guide, policy evaluation logic, paraphrased): the trust policy in
+    the role's account and an identity-based policy in the caller's account must both allow."""
     iam = lab.admin_session().client("iam")
     trusted = iam.create_role(RoleName="TrustsOther", AssumeRolePolicyDocument=trusting(OTHER_ROOT))["Role"][
         "Arn"
@@ -213,8 +213,8 @@ def _scp(org, document, name="DenyS3"):
 
 @pytest.mark.parametrize("level", ["root", "ou", "account"])
 def test_an_scp_deny_at_each_level_stops_the_member_accounts_administrator(lab, level):
-    """IAM User Guide: "If there is an applicable SCP ... an explicit deny in any of these policies
-    overrides the allow." """
+    """Organizations User Guide (SCP evaluation, paraphrased): a Deny in an SCP at any level of the
+    path from the root to the account wins over every Allow."""
     org, root, ou, member = _organization(lab)
     s3 = lab.admin_session(member).client("s3")
     s3.list_buckets()
@@ -230,9 +230,8 @@ def test_an_scp_deny_at_each_level_stops_the_member_accounts_administrator(lab, 
 
 
 def test_every_scp_level_must_allow(lab):
-    """Organizations User Guide: "for a permission to be allowed for a specific account, there must be
-    an explicit Allow statement at every level from the root through each OU in the direct path to
-    the account"."""
+    """Organizations User Guide (SCP evaluation, paraphrased): an action is allowed for an account only
+    if an SCP allows it at every level from the root through each OU down to the account."""
     org, root, ou, member = _organization(lab)
     s3 = lab.admin_session(member).client("s3")
     org.detach_policy(PolicyId="p-FullAWSAccess", TargetId=ou)
@@ -244,15 +243,15 @@ def test_every_scp_level_must_allow(lab):
 
 
 def test_the_management_account_is_exempt_from_scps(lab):
-    """Organizations User Guide: "SCPs don't affect users or roles in the management account." """
+    """Organizations User Guide (paraphrased): SCPs do not apply to the management account."""
     org, root, _ou, _member = _organization(lab)
     org.attach_policy(PolicyId=_scp(org, DENY_S3), TargetId=root)
     lab.admin_session().client("s3").list_buckets()
 
 
 def test_an_rcp_on_a_bucket_stops_another_accounts_access(lab):
-    """Organizations User Guide: RCPs "help you centrally establish a data perimeter" over the
-    resources of member accounts, whatever the resource's own policy allows."""
+    """Organizations User Guide (RCPs, paraphrased): an RCP's Deny limits access to a member
+    account's resources whatever the resource's own policy allows."""
     org, root, _ou, member = _organization(lab)
     s3 = lab.admin_session(member).client("s3")
     s3.create_bucket(Bucket="member-data", CreateBucketConfiguration={"LocationConstraint": lab.region})
@@ -283,9 +282,9 @@ def test_an_rcp_on_a_bucket_stops_another_accounts_access(lab):
 
 
 def test_organization_account_access_role_lets_the_management_account_administer_a_member(lab):
-    """Organizations User Guide: "the account is given an IAM role named OrganizationAccountAccessRole
-    ... that grants full administrative permissions in the member account" and "is configured to
-    grant that access to the management account"."""
+    """Organizations User Guide (paraphrased): an account created in the organization gets the role
+    OrganizationAccountAccessRole, with full administrative permissions, which the management
+    account may assume."""
     _org, _root, _ou, member = _organization(lab)
     role_arn = f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
     creds = _assume(lab.admin_session(), role_arn)
@@ -294,3 +293,72 @@ def test_organization_account_access_role_lets_the_management_account_administer
     member_admin.client("iam").create_user(UserName="ops")
     outsider, _ = _user(lab, OTHER, "outsider", doc(allow("sts:AssumeRole")))
     assert error_code(lambda: _assume(outsider, role_arn)) == "AccessDenied"
+
+
+# -- the journal and ExternalId across accounts -------------------------------------------------------
+def _partner_role(lab, external_id):
+    return (
+        lab.admin_session()
+        .client("iam")
+        .create_role(
+            RoleName="PartnerAudit",
+            AssumeRolePolicyDocument=trusting(
+                OTHER_ROOT, Condition={"StringEquals": {"sts:ExternalId": external_id}}
+            ),
+        )["Role"]["Arn"]
+    )
+
+
+def test_cross_account_assume_role_appears_in_both_accounts_trails(lab):
+    """A cross-account AssumeRole is delivered to the calling account's trail and to the role
+    owner's (CloudTrail's behaviour, as issue 13 asks)."""
+    role_arn = (
+        lab.admin_session()
+        .client("iam")
+        .create_role(RoleName="Partner", AssumeRolePolicyDocument=trusting(OTHER_ROOT))["Role"]["Arn"]
+    )
+    carol, carol_arn = _user(lab, OTHER, "carol", doc(allow("sts:AssumeRole", role_arn)))
+    _assume(carol, role_arn)
+    for account in (OTHER, lab.account_id):
+        records = [r for r in lab.journal.to_cloudtrail(account)["Records"] if r["eventName"] == "AssumeRole"]
+        assert len(records) == 1, account
+        assert records[0]["recipientAccountId"] == account
+        assert records[0]["userIdentity"] == {"type": "IAMUser", "arn": carol_arn, "accountId": OTHER}
+        assert records[0]["resources"] == [{"ARN": role_arn, "accountId": lab.account_id}]
+    own_only = [r for r in lab.journal.to_cloudtrail(OTHER)["Records"] if r["eventName"] == "CreateRole"]
+    assert own_only == []
+
+
+def test_external_id_right_wrong_and_missing_across_accounts(lab):
+    """IAM User Guide (external ID, paraphrased): the third party must pass the external ID the trust
+    policy's `sts:ExternalId` condition names whenever it assumes the role; wrong or missing, it is denied."""
+    role_arn = _partner_role(lab, "blue-42")
+    carol, _ = _user(lab, OTHER, "carol", doc(allow("sts:AssumeRole", role_arn)))
+    sts = carol.client("sts")
+    assert sts.assume_role(RoleArn=role_arn, RoleSessionName="ss", ExternalId="blue-42")["Credentials"]
+    for wrong in ({"ExternalId": "red-7"}, {}):
+        code, message = error_of(
+            lambda kw=wrong: sts.assume_role(RoleArn=role_arn, RoleSessionName="ss", **kw)
+        )
+        assert code == "AccessDenied"
+        caller = f"arn:aws:iam::{OTHER}:user/carol"
+        assert (
+            message == f"User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+        )
+
+
+def test_cli_external_id_across_accounts(lab):
+    role_arn = _partner_role(lab, "blue-42")
+    lab.admin_session(OTHER)  # the profile admin-<OTHER>: AdministratorAccess allows sts:AssumeRole
+    env = lab.env()
+    profile = ("--profile", f"admin-{OTHER}")
+    base = ("sts", "assume-role", "--role-arn", role_arn, "--role-session-name", "cli", *profile)
+    code, out, err = run_aws(env, *base, "--external-id", "blue-42")
+    assert code == 0, err
+    assert (
+        json.loads(out)["AssumedRoleUser"]["Arn"]
+        == f"arn:aws:sts::{lab.account_id}:assumed-role/PartnerAudit/cli"
+    )
+    for extra in (("--external-id", "red-7"), ()):
+        code, _out, err = run_aws(env, *base, *extra)
+        assert code != 0 and "(AccessDenied)" in err

@@ -254,6 +254,8 @@ class Gate:
                 decision=decision,
                 user_agent=call.user_agent,
                 request_id=call.request_id,
+                account=call.caller.account_id,
+                resource_account=self.resource_account(decision.request.resource),
             )
         )
 

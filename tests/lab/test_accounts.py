@@ -362,3 +362,33 @@ def test_cli_external_id_across_accounts(lab):
     for extra in (("--external-id", "red-7"), ()):
         code, _out, err = run_aws(env, *base, *extra)
         assert code != 0 and "(AccessDenied)" in err
+
+
+def test_a_users_permissions_boundary_belongs_to_its_own_account(lab):
+    """A boundary set on a user of one account does not narrow a user of the same name in another."""
+    boundary = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    other_iam = lab.admin_session(OTHER).client("iam")
+    other_iam.create_user(UserName="carol", PermissionsBoundary=boundary)
+    other_iam.attach_user_policy(UserName="carol", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    other_key = other_iam.create_access_key(UserName="carol")["AccessKey"]
+    other_carol = lab.session(other_key["AccessKeyId"], other_key["SecretAccessKey"])
+    own_carol, _ = _user(lab, lab.account_id, "carol", doc(allow("iam:ListUsers")))
+    assert own_carol.client("iam").list_users()["Users"]
+    assert error_code(other_carol.client("iam").list_users) == "AccessDenied"
+
+
+def test_a_role_profile_in_one_account_sourced_from_another(lab):
+    """A profile with `role_arn` in one account and `source_profile` in another works with the CLI."""
+    role_arn = (
+        lab.admin_session()
+        .client("iam")
+        .create_role(RoleName="Partner", AssumeRolePolicyDocument=trusting(OTHER_ROOT))["Role"]["Arn"]
+    )
+    lab.admin_session(OTHER)
+    env = lab.env()
+    with open(env["AWS_CONFIG_FILE"], "a") as config:
+        config.write(f"[profile partner]\nregion = {lab.region}\nrole_arn = {role_arn}\n")
+        config.write(f"source_profile = admin-{OTHER}\n")
+    code, out, err = run_aws(env, "sts", "get-caller-identity", "--profile", "partner")
+    assert code == 0, err
+    assert json.loads(out)["Arn"].startswith(f"arn:aws:sts::{lab.account_id}:assumed-role/Partner/")

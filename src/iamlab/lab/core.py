@@ -62,7 +62,7 @@ class Lab:
         self.clock = LabClock()
         self.journal = Journal(account_id, region)
         self.gate = Gate(self)
-        self.user_boundaries: dict[str, str] = {}  # moto keeps no permissions boundary for users
+        self._user_boundaries: dict[str, dict[str, str]] = {}  # moto keeps no permissions boundary for users
         self._saved_environ: dict[str, str] | None = None
         self._closed = False
         try:
@@ -118,6 +118,11 @@ class Lab:
         the lab's own account by default; any other 12-digit account is created on first use, with a
         profile `admin-<account id>` in the lab's AWS files."""
         return self.session(*self.accounts.ensure(account_id or self.account_id))
+
+    @property
+    def user_boundaries(self) -> dict[str, str]:
+        """User name -> permissions boundary ARN, in the account being served (see `Gate.account_id`)."""
+        return self._user_boundaries.setdefault(self.gate.account_id, {})
 
     @property
     def home(self) -> str:

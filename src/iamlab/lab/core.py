@@ -12,7 +12,6 @@ import functools
 import os
 import secrets
 import sys
-from typing import NamedTuple
 
 import boto3
 from botocore.config import Config
@@ -21,7 +20,8 @@ from moto.moto_api._internal import mock_random
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from iamlab.i18n import _
-from iamlab.lab import folder, hooks, managed, transport
+from iamlab.lab import folder, hooks, transport
+from iamlab.lab.accounts import AccessKeys, Accounts, valid_account_id  # noqa: F401 (AccessKeys: public)
 from iamlab.lab.authority import Authority
 from iamlab.lab.clock import LabClock
 from iamlab.lab.context import request_context
@@ -33,22 +33,12 @@ from iamlab.lab.serving import serve
 from iamlab.notices import closed_notice
 
 LOOPBACK = "127.0.0.1"
-ADMIN_USER = "admin"
-ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 # The CLI prints dates in local time; pinning the zone keeps lesson outputs identical everywhere.
 LAB_TIMEZONE = "KST-9"
 # Proxy variables clients read (curl, Python, Node, git): the lab sets them all, in both cases.
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 NO_PROXY = "127.0.0.1,localhost"
 OUTSIDE = "(a client outside the lab's endpoint)"
-
-
-class AccessKeys(NamedTuple):
-    access_key_id: str
-    secret_access_key: str
-
-    def __repr__(self) -> str:
-        return f"AccessKeys(access_key_id={self.access_key_id!r}, secret_access_key='…')"
 
 
 class LabClosed(RuntimeError):
@@ -62,7 +52,7 @@ class Lab:
     """A local AWS account with IAM enforcement always on. Use as a context manager."""
 
     def __init__(self, account_id: str = "123456789012", region: str = "ap-northeast-2", *, port: int = 0):
-        if not (len(account_id) == 12 and account_id.isdigit()):
+        if not valid_account_id(account_id):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
         hooks.install()
         hooks.activate(self)
@@ -71,7 +61,7 @@ class Lab:
         self.clock = LabClock()
         self.journal = Journal(account_id, region)
         self.gate = Gate(self)
-        self.user_boundaries: dict[str, str] = {}  # moto keeps no permissions boundary for users
+        self._user_boundaries: dict[str, dict[str, str]] = {}  # moto keeps no permissions boundary for users
         self._saved_environ: dict[str, str] | None = None
         self._closed = False
         try:
@@ -83,8 +73,8 @@ class Lab:
             self.port = self._server.server_address[1]
             self._authority = Authority(os.path.join(self._folder, "tls"))
             self._proxy = LabProxy(LOOPBACK, self.front, self._authority, self._journal_refusal)
-            self.admin_keys = self._bootstrap_admin()
-            self._write_aws_files()
+            self.accounts = Accounts(self.home, region)
+            self.admin_keys = self.accounts.ensure(account_id)
         except BaseException:
             self.close()
             raise
@@ -117,9 +107,16 @@ class Lab:
         transport.install(session, self.front, LOOPBACK, self.port)
         return session
 
-    def admin_session(self):
-        """A boto3 Session acting as the lab's administrator (IAM user `admin`, AdministratorAccess)."""
-        return self.session(*self.admin_keys)
+    def admin_session(self, account_id: str | None = None):
+        """A boto3 Session acting as an account's administrator (IAM user `admin`, AdministratorAccess):
+        the lab's own account by default; any other 12-digit account is created on first use, with a
+        profile `admin-<account id>` in the lab's AWS files."""
+        return self.session(*self.accounts.ensure(account_id or self.account_id))
+
+    @property
+    def user_boundaries(self) -> dict[str, str]:
+        """User name -> permissions boundary ARN, in the account being served (see `Gate.account_id`)."""
+        return self._user_boundaries.setdefault(self.gate.account_id, {})
 
     @property
     def home(self) -> str:
@@ -223,26 +220,6 @@ class Lab:
         return request_context(self.gate.iam, caller, call, self.clock.now(), self.region)
 
     # -- internals -----------------------------------------------------------------------------
-    def _bootstrap_admin(self):
-        iam = self.gate.iam
-        iam.create_user(self.region, ADMIN_USER, "/", [])
-        managed.ensure(iam, [ADMINISTRATOR_ACCESS])
-        iam.attach_user_policy(ADMINISTRATOR_ACCESS, ADMIN_USER)
-        key = iam.create_access_key(ADMIN_USER)
-        return AccessKeys(key.access_key_id, key.secret_access_key)
-
-    def _write_aws_files(self) -> None:
-        key = self.admin_keys
-        aws = os.path.join(self.home, ".aws")
-        os.makedirs(aws, mode=0o700)
-        config = f"[default]\nregion = {self.region}\noutput = json\n"
-        folder.write_private(os.path.join(aws, "config"), config)
-        folder.write_private(
-            os.path.join(aws, "credentials"),
-            f"[default]\naws_access_key_id = {key.access_key_id}\n"
-            f"aws_secret_access_key = {key.secret_access_key}\n",
-        )
-
     def _journal_refusal(self, target: str, message: str) -> None:
         """A request a client meant for somewhere outside the lab: refused, and shown in the journal."""
         self.journal.record(

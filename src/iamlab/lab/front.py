@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from botocore.model import OperationNotFoundError
 from moto.moto_server.werkzeug_app import BackendRequest
 
-from iamlab.lab import errors, hooks, sigv4, streaming, wire
+from iamlab.lab import accounts, errors, hooks, sigv4, streaming, wire
 from iamlab.lab.errors import AWSError
 from iamlab.lab.identity import resolve
 from iamlab.lab.journal import Entry
@@ -89,7 +89,7 @@ class Front:
             user_agent=request.headers.get("user-agent", ""),
             request_id=request_id,
         )
-        environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.lab.account_id
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = caller.account_id  # moto serves the caller's own account
         hooks.set_current_call(call)
         try:
             status, out_headers, out_body = self._run_moto(claim, environ)
@@ -113,9 +113,10 @@ class Front:
     def _authenticate(self, environ, request, claim):
         """The caller, once key, token and signature hold; the body is read only after the key."""
         headers = request.headers
+        account = self.lab.accounts.owner_of_key(claim.access_key_id) or self.lab.account_id
         caller = resolve(
-            self.lab.gate.iam,
-            self.lab.gate.sts,
+            accounts.iam_of(account),
+            accounts.sts_of(account),
             claim.access_key_id,
             headers.get("x-amz-security-token") or dict(request.query).get("X-Amz-Security-Token"),
             claim.service,

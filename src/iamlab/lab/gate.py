@@ -13,11 +13,18 @@ from urllib.parse import unquote
 
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
-from moto.iam.models import iam_backends
-from moto.s3.models import s3_backends
-from moto.sts.models import sts_backends
 
-from iamlab.lab import actions, iam_api, managed, policies, s3_bodies, simulator
+from iamlab.lab import (
+    accounts,
+    actions,
+    hooks,
+    iam_api,
+    managed,
+    organizations,
+    policies,
+    s3_bodies,
+    simulator,
+)
 from iamlab.lab.errors import AWSError, Refused
 from iamlab.lab.iam_api.words import say
 from iamlab.lab.identity import SessionExtras
@@ -80,16 +87,23 @@ class Gate:
 
     # -- moto state -------------------------------------------------------------------------
     @property
+    def account_id(self) -> str:
+        """The account being served: the caller's during a request, the lab's own otherwise."""
+        call = hooks.current_call()
+        caller = getattr(call, "caller", None)
+        return caller.account_id if caller is not None else self.lab.account_id
+
+    @property
     def iam(self):
-        return iam_backends[self.lab.account_id]["aws"]
+        return accounts.iam_of(self.account_id)
 
     @property
     def sts(self):
-        return sts_backends[self.lab.account_id]["aws"]
+        return accounts.sts_of(self.account_id)
 
     @property
     def s3(self):
-        return s3_backends[self.lab.account_id]["aws"]
+        return accounts.s3_of(self.account_id)
 
     # -- the hook ---------------------------------------------------------------------------
     def authorize(self, handler, call, moto_resource: str) -> None:
@@ -121,12 +135,13 @@ class Gate:
         context = self.lab.request_context(caller, call) | op.context
         decisions = []
         for action, resource, *extra in [(op.action, op.resource), *op.also]:
+            owner = self.resource_account(resource)
             request = Request(
                 principal=caller.arn,
                 action=action,
                 resource=resource,
-                resource_account=self.lab.account_id,
-                context=context | extra[0] if extra else context,
+                resource_account=owner,
+                context=context | (extra[0] if extra else {}) | {"aws:ResourceAccount": owner},
             )
             decision = services.evaluate(
                 request,
@@ -134,6 +149,7 @@ class Gate:
                 resource_policy=self.resource_policy(request),
                 permissions_boundary=policy_set.boundary,
                 session_policy=policy_set.session or None,
+                **organizations.guardrails(caller.account_id, owner),
             )
             decisions.append(decision)
             if not decision.allowed:
@@ -141,6 +157,7 @@ class Gate:
                 self._record(call, decision, message)
                 raise services.denial(call.service, message)
         self._record(call, decisions[0], "")  # the journal shows the request's own action
+        self._serve_in_owning_account(handler, call, op)
         managed.prepare_for(self.iam, op.api, params)
         iam_api.before_action(self, call, handler, op.api, params)
         if call.service == "iam" and op.api in LAB_ANSWERED:
@@ -163,6 +180,16 @@ class Gate:
             self._validate_document(handler.body, "resource", code="MalformedPolicy")
         if op.api in actions.ASSUME_ACTIONS:
             call.pending_session = self._session_extras(caller, params, op)
+
+    def _serve_in_owning_account(self, handler, call, op) -> None:
+        """A queue or key of another account is served by that account's backend, as in AWS
+        (moto would look in the caller's). S3 finds a bucket's owner itself; IAM names no other
+        account's resources, and STS issues a role's session in the role's account already."""
+        owner = self.resource_account(op.resource)
+        if owner != call.caller.account_id and owner in self.lab.accounts and call.service not in (
+            "s3", "iam", "sts"
+        ):
+            handler.current_account = owner
 
     def refuse_ungated(self, call, route: str) -> None:
         """moto served a request without asking the gate: answer AccessDenied, as no policy allowed it."""
@@ -227,10 +254,19 @@ class Gate:
                 decision=decision,
                 user_agent=call.user_agent,
                 request_id=call.request_id,
+                account=call.caller.account_id,
+                resource_account=self.resource_account(decision.request.resource),
             )
         )
 
     # -- resource-based policies ---------------------------------------------------------------
+    def resource_account(self, resource: str) -> str:
+        """The account that owns `resource`: its ARN's account, a bucket's owner, else the caller's."""
+        if resource.startswith("arn:aws:s3:::"):
+            bucket_name = resource[len("arn:aws:s3:::") :].split("/", 1)[0]
+            return accounts.bucket_account(bucket_name) or self.account_id
+        return accounts.account_of_arn(resource) or self.account_id
+
     def resource_policy(self, op):
         """The resource-based policy AWS would consult: a role's trust policy or a bucket policy."""
         if op.action.lower() in ("sts:assumerole", "sts:setsourceidentity", "sts:tagsession"):
@@ -245,7 +281,8 @@ class Gate:
             )
         if op.action.startswith("s3:") and op.resource.startswith("arn:aws:s3:::"):
             bucket_name = op.resource[len("arn:aws:s3:::") :].split("/", 1)[0]
-            bucket = self.s3.buckets.get(bucket_name)
+            owner = accounts.bucket_account(bucket_name)
+            bucket = accounts.s3_of(owner).buckets.get(bucket_name) if owner in self.lab.accounts else None
             if bucket is not None and bucket.policy:
                 return policies.as_policy(
                     bucket.policy,
@@ -253,11 +290,15 @@ class Gate:
                     name=policies.bucket_policy_name(bucket_name),
                     source_type="resource",
                 )
-        return services.resource_policy(op, self.lab.account_id, self.lab.region)
+        return services.resource_policy(op, self.account_id, self.lab.region)
 
     def _role_by_arn(self, arn: str):
+        """The role named by `arn`, looked up in the account that owns it (one the lab has created)."""
+        owner = accounts.account_of_arn(arn) or self.account_id
+        if owner not in self.lab.accounts:
+            return None
         try:
-            return self.iam.get_role_by_arn(arn)
+            return accounts.iam_of(owner).get_role_by_arn(arn)
         except Exception:
             return None
 
@@ -291,7 +332,7 @@ class Gate:
                     raise AWSError("MalformedPolicyDocument", f'Invalid principal in policy: "AWS":"{arn}"')
 
     def _principal_exists(self, arn: str) -> bool:
-        prefix = f"arn:aws:iam::{self.lab.account_id}:"
+        prefix = f"arn:aws:iam::{self.account_id}:"
         if not isinstance(arn, str) or not arn.startswith(prefix):
             return True
         kind, _, rest = arn[len(prefix) :].partition("/")

@@ -18,6 +18,7 @@ import moto.core.responses as moto_responses
 import moto.core.routing as moto_routing
 import moto.core.utils as moto_utils
 import moto.iam.models as moto_iam_models
+import moto.organizations.models as moto_organizations_models
 import moto.s3.models as moto_s3_models
 import moto.s3.responses as moto_s3_responses
 import moto.sts.models as moto_sts_models
@@ -25,7 +26,7 @@ from moto.core.responses import ActionResult
 from moto.iam.access_control import PermissionResult
 from moto.moto_api._internal import mock_random
 
-from iamlab.lab import iam_api, unique_ids
+from iamlab.lab import iam_api, organizations, unique_ids
 
 
 class HookPointMoved(RuntimeError):
@@ -57,6 +58,7 @@ HOOK_POINTS = (
     (moto_iam_models.Group, "__init__"),
     (moto_iam_models.InstanceProfile, "__init__"),
     (moto_iam_models.Policy, "__init__"),
+    (moto_organizations_models.OrganizationsBackend, "create_account"),
 )
 
 _installed = False
@@ -152,6 +154,7 @@ def install() -> None:
     moto_sts_models.random_session_token = _seeded_session_token
     _route_utcnow_to_lab_clock(moto_utils.utcnow)
     iam_api.install()
+    organizations.install(lambda: getattr(active_lab(), "accounts", None))
     moto_s3_models.datetime = types.SimpleNamespace(
         datetime=_LabDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone
     )

@@ -30,6 +30,8 @@ class Entry:
     source_ip: str = "127.0.0.1"
     user_agent: str = ""
     request_id: str = ""
+    account: str = ""  # the caller's account ("" before the caller is known: the lab's own)
+    resource_account: str = ""  # the account that owns the resource ("": the caller's)
 
     @property
     def allowed(self) -> bool:
@@ -38,13 +40,21 @@ class Entry:
     def deciding_labels(self) -> list[str]:
         return [statement_label(s) for s in self.deciding]
 
-    def to_cloudtrail(self, account_id: str, region: str) -> dict:
-        """This entry as a CloudTrail record (eventVersion 1.08)."""
+    def accounts(self, lab_account: str) -> set[str]:
+        """The accounts whose trails show this entry: the caller's and the resource's."""
+        caller = self.account or lab_account
+        return {caller, self.resource_account or caller}
+
+    def to_cloudtrail(self, account_id: str, region: str, recipient: str | None = None) -> dict:
+        """This entry as a CloudTrail record (eventVersion 1.08), as delivered to `recipient`'s trail
+        (by default the resource's account)."""
         service, _, name = self.action.partition(":")
         kind = "AssumedRole" if ":assumed-role/" in self.principal else "IAMUser"
+        caller = self.account or account_id
+        owner = self.resource_account or caller
         record = {
             "eventVersion": "1.08",
-            "userIdentity": {"type": kind, "arn": self.principal, "accountId": account_id},
+            "userIdentity": {"type": kind, "arn": self.principal, "accountId": caller},
             "eventTime": self.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "eventSource": f"{service}.amazonaws.com",
             "eventName": name,
@@ -53,8 +63,8 @@ class Entry:
             "userAgent": self.user_agent,
             "requestID": self.request_id,
             "eventType": "AwsApiCall",
-            "recipientAccountId": account_id,
-            "resources": [] if self.resource == "*" else [{"ARN": self.resource}],
+            "recipientAccountId": recipient or owner,
+            "resources": [] if self.resource == "*" else [{"ARN": self.resource, "accountId": owner}],
         }
         if not self.allowed:
             record["errorCode"] = "AccessDenied" if self.result.endswith("Denied") else self.result
@@ -112,16 +122,27 @@ class Journal:
             self._entries.clear()
             self.dropped = 0
 
-    def export(self, path) -> int:
-        """Write the entries held now as a CloudTrail log file (`{"Records": [...]}`); how many."""
-        document = self.to_cloudtrail()
+    def export(self, path, account_id: str | None = None) -> int:
+        """Write the entries held now as a CloudTrail log file (`{"Records": [...]}`); how many.
+        `account_id`: that account's trail only (see `to_cloudtrail`)."""
+        document = self.to_cloudtrail(account_id)
         with open(path, "w", encoding="utf-8") as out:
             json.dump(document, out, ensure_ascii=False, indent=1)
         return len(document["Records"])
 
-    def to_cloudtrail(self) -> dict:
-        """All entries as a CloudTrail log file body: `{"Records": [...]}`."""
-        return {"Records": [e.to_cloudtrail(self.account_id, self.region) for e in self.entries()]}
+    def to_cloudtrail(self, account_id: str | None = None) -> dict:
+        """The entries as a CloudTrail log file body: `{"Records": [...]}`. With `account_id`, that
+        account's trail: a request across accounts (AssumeRole of another account's role, say)
+        appears in the caller's trail and in the resource owner's, as CloudTrail delivers it."""
+        if account_id is None:
+            return {"Records": [e.to_cloudtrail(self.account_id, self.region) for e in self.entries()]}
+        return {
+            "Records": [
+                e.to_cloudtrail(self.account_id, self.region, recipient=account_id)
+                for e in self.entries()
+                if account_id in e.accounts(self.account_id)
+            ]
+        }
 
     def table(self, last: int | None = None) -> JournalTable:
         entries = self.entries()

@@ -26,6 +26,7 @@ RESPONSES = {
     "ecr": "moto.ecr.responses:ECRResponse",
     "kms": "moto.kms.responses:KmsResponse",
     "lambda": "moto.awslambda.responses:LambdaResponse",
+    "organizations": "moto.organizations.responses:OrganizationsResponse",
     "secretsmanager": "moto.secretsmanager.responses:SecretsManagerResponse",
     "sns": "moto.sns.responses:SNSResponse",
     "sqs": "moto.sqs.responses:SQSResponse",

@@ -10,6 +10,7 @@ from iamlab.lab.services.dynamodb import DynamoDB
 from iamlab.lab.services.ec2 import EC2
 from iamlab.lab.services.ecr import ECR
 from iamlab.lab.services.kms import KMS
+from iamlab.lab.services.organizations import Organizations
 from iamlab.lab.services.secretsmanager import SecretsManager
 from iamlab.lab.services.sns import SNS
 from iamlab.lab.services.sqs import SQS
@@ -21,6 +22,7 @@ ADAPTERS: dict[str, type[Adapter]] = {
     "ecr": ECR,
     "kms": KMS,
     "lambda": Lambda,
+    "organizations": Organizations,
     "secretsmanager": SecretsManager,
     "sns": SNS,
     "sqs": SQS,

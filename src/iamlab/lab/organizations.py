@@ -1,0 +1,75 @@
+"""The organization around an account, read from moto's Organizations backend, as the engine wants it.
+
+For a request the gate asks `guardrails(caller account, resource account)`: the SCP levels of the
+caller's account and the RCP levels of the resource's account, each from the root through the OUs
+down to the account, and the management account they do not apply to. A policy type applies
+only once it is enabled on the root (`EnablePolicyType`), as in AWS. `CreateAccount` also gives the
+member account its `OrganizationAccountAccessRole` with AdministratorAccess, trusting the
+management account, as the Organizations User Guide describes.
+"""
+
+from __future__ import annotations
+
+from moto.organizations.models import OrganizationsBackend, organizations_backends
+
+from iamlab.lab import accounts, managed
+
+SCP = "SERVICE_CONTROL_POLICY"
+RCP = "RESOURCE_CONTROL_POLICY"
+ACCESS_ROLE = "OrganizationAccountAccessRole"
+
+
+def _organization_of(account_id: str):
+    """The Organizations backend of the management account of `account_id`'s organization, or None."""
+    owner = organizations_backends.master_accounts.get(account_id)
+    management = owner[0] if owner else account_id
+    if management not in organizations_backends:
+        return None
+    backend = organizations_backends[management]["aws"]
+    if backend.org is None or not any(a.id == account_id for a in backend.accounts):
+        return None
+    return backend
+
+
+def _levels(backend, account_id: str, policy_type: str):
+    """Levels root → OUs → account of `policy_type`, or None when the type is not enabled on the root."""
+    root = backend.ou[0]
+    if not any(t["Type"] == policy_type and t["Status"] == "ENABLED" for t in root.policy_types):
+        return None
+    nodes = [next(a for a in backend.accounts if a.id == account_id)]
+    by_id = {ou.id: ou for ou in backend.ou}
+    while nodes[-1].parent_id in by_id:
+        nodes.append(by_id[nodes[-1].parent_id])
+    return [
+        {"id": node.id, "policies": [p.content for p in node.attached_policies if p.type == policy_type]}
+        for node in reversed(nodes)
+    ]
+
+
+def guardrails(caller_account: str, resource_account: str) -> dict:
+    """The engine's Organizations arguments for a request from `caller_account` to `resource_account`."""
+    scp_org, rcp_org = _organization_of(caller_account), _organization_of(resource_account)
+    management = {org.account_id for org in (scp_org, rcp_org) if org is not None}
+    return {
+        "service_control_policies": _levels(scp_org, caller_account, SCP) if scp_org else None,
+        "resource_control_policies": _levels(rcp_org, resource_account, RCP) if rcp_org else None,
+        "management_account": sorted(management) or None,
+    }
+
+
+def install(lab_accounts) -> None:
+    """Give each account `CreateAccount` makes its access role with AdministratorAccess, and a lab admin."""
+    original = OrganizationsBackend.create_account
+
+    def create_account(backend, **kwargs):
+        status = original(backend, **kwargs)
+        registry = lab_accounts()
+        if registry is not None:
+            member = status["CreateAccountStatus"]["AccountId"]
+            registry.ensure(member)
+            iam = accounts.iam_of(member)
+            managed.ensure(iam, [accounts.ADMINISTRATOR_ACCESS])
+            iam.attach_role_policy(accounts.ADMINISTRATOR_ACCESS, kwargs.get("RoleName") or ACCESS_ROLE)
+        return status
+
+    OrganizationsBackend.create_account = create_account

@@ -1,0 +1,394 @@
+"""Several accounts in one lab: each created on first use, and cross-account requests decided as AWS
+decides them (the caller's account must allow, and so must the resource's policy)."""
+
+import json
+
+import pytest
+
+from tests.conftest import run_aws
+from tests.lab.helpers import allow, doc, error_code, error_of, trusting
+
+OTHER = "111122223333"
+OTHER_ROOT = f"arn:aws:iam::{OTHER}:root"
+
+
+def _user(lab, account, name, *policies):
+    """A user of `account` with inline `policies`; returns (session, ARN)."""
+    iam = lab.admin_session(account).client("iam")
+    arn = iam.create_user(UserName=name)["User"]["Arn"]
+    for index, document in enumerate(policies):
+        iam.put_user_policy(UserName=name, PolicyName=f"inline{index}", PolicyDocument=document)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return lab.session(key["AccessKeyId"], key["SecretAccessKey"]), arn
+
+
+def _assume(session, role_arn):
+    return session.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="ss")["Credentials"]
+
+
+def _session_of(lab, creds):
+    return lab.session(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+
+
+# -- accounts exist when first used --------------------------------------------------------------
+def test_admin_session_of_another_account_is_that_accounts_administrator(lab):
+    identity = lab.admin_session(OTHER).client("sts").get_caller_identity()
+    assert identity["Account"] == OTHER
+    assert identity["Arn"] == f"arn:aws:iam::{OTHER}:user/admin"
+    assert lab.admin_session().client("sts").get_caller_identity()["Account"] == lab.account_id
+
+
+def test_each_account_has_its_own_iam(lab):
+    lab.admin_session(OTHER).client("iam").create_user(UserName="carol")
+    own_users = [u["UserName"] for u in lab.admin_session().client("iam").list_users()["Users"]]
+    other_users = [u["UserName"] for u in lab.admin_session(OTHER).client("iam").list_users()["Users"]]
+    assert "carol" in other_users and "carol" not in own_users
+
+
+def test_a_user_of_another_account_authenticates_with_its_keys(lab):
+    carol, arn = _user(lab, OTHER, "carol")
+    assert carol.client("sts").get_caller_identity()["Arn"] == arn == f"arn:aws:iam::{OTHER}:user/carol"
+
+
+def test_account_ids_must_be_twelve_digits(lab):
+    with pytest.raises(ValueError):
+        lab.admin_session("12345")
+
+
+def test_cli_profile_admin_of_each_account_used(lab):
+    lab.admin_session(OTHER)
+    env = lab.env()
+    code, out, err = run_aws(env, "sts", "get-caller-identity", "--profile", f"admin-{OTHER}")
+    assert code == 0, err
+    assert json.loads(out)["Account"] == OTHER
+    code, out, err = run_aws(env, "sts", "get-caller-identity", "--profile", f"admin-{lab.account_id}")
+    assert code == 0, err
+    assert json.loads(out)["Account"] == lab.account_id
+
+
+# -- AssumeRole across accounts -------------------------------------------------------------------
+def test_trust_naming_another_accounts_root_delegates_to_that_accounts_policies(lab):
+    """IAM User Guide (Principal element): "For cross-account access, you must specify the 12-digit
+    identifier of the trusted account." Naming the account leaves to that account's own policies which
+    of its identities may assume the role."""
+    role_arn = (
+        lab.admin_session()
+        .client("iam")
+        .create_role(RoleName="Partner", AssumeRolePolicyDocument=trusting(OTHER_ROOT))["Role"]["Arn"]
+    )
+    allowed, _ = _user(lab, OTHER, "allowed", doc(allow("sts:AssumeRole", role_arn)))
+    unallowed, _ = _user(lab, OTHER, "unallowed")
+    assert error_code(lambda: _assume(unallowed, role_arn)) == "AccessDenied"
+    identity = _session_of(lab, _assume(allowed, role_arn)).client("sts").get_caller_identity()
+    assert identity["Account"] == lab.account_id
+    assert identity["Arn"] == f"arn:aws:sts::{lab.account_id}:assumed-role/Partner/ss"
+
+
+def test_cross_account_assume_role_fails_unless_both_sides_allow(lab):
+    """Cross-account access (IAM User Guide, policy evaluation logic, paraphrased): the trust policy in
+    the role's account and an identity-based policy in the caller's account must both allow."""
+    iam = lab.admin_session().client("iam")
+    trusted = iam.create_role(RoleName="TrustsOther", AssumeRolePolicyDocument=trusting(OTHER_ROOT))["Role"][
+        "Arn"
+    ]
+    untrusted = iam.create_role(
+        RoleName="TrustsNobody", AssumeRolePolicyDocument=trusting(service="ec2.amazonaws.com")
+    )["Role"]["Arn"]
+    carol, _ = _user(lab, OTHER, "carol", doc(allow("sts:AssumeRole")))
+    sts = carol.client("sts")
+    assert error_code(lambda: sts.assume_role(RoleArn=untrusted, RoleSessionName="ss")) == "AccessDenied"
+    assert sts.assume_role(RoleArn=trusted, RoleSessionName="ss")["AssumedRoleUser"]["Arn"].startswith(
+        f"arn:aws:sts::{lab.account_id}:assumed-role/TrustsOther/"
+    )
+
+
+def test_a_cross_account_session_acts_in_the_roles_account(lab):
+    admin = lab.admin_session()
+    admin.client("s3").create_bucket(
+        Bucket="own-bucket", CreateBucketConfiguration={"LocationConstraint": lab.region}
+    )
+    iam = admin.client("iam")
+    role_arn = iam.create_role(RoleName="Reader", AssumeRolePolicyDocument=trusting(OTHER_ROOT))["Role"][
+        "Arn"
+    ]
+    iam.put_role_policy(RoleName="Reader", PolicyName="list", PolicyDocument=doc(allow("s3:ListBucket")))
+    carol, _ = _user(lab, OTHER, "carol", doc(allow("sts:AssumeRole", role_arn)))
+    role = _session_of(lab, _assume(carol, role_arn))
+    assert role.client("s3").list_objects_v2(Bucket="own-bucket")["KeyCount"] == 0
+    assert error_code(lambda: role.client("iam").list_users()) == "AccessDenied"
+
+
+# -- resource policies across accounts --------------------------------------------------------------
+def _bucket_with_object(lab, name, policy=None):
+    s3 = lab.admin_session().client("s3")
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": lab.region})
+    s3.put_object(Bucket=name, Key="k", Body=b"shared")
+    if policy:
+        s3.put_bucket_policy(Bucket=name, Policy=policy)
+
+
+def test_s3_get_object_across_accounts_needs_the_bucket_policy_and_the_callers_policy(lab):
+    _bucket_with_object(
+        lab,
+        "shared-bucket",
+        doc(allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*", Principal={"AWS": OTHER_ROOT})),
+    )
+    _bucket_with_object(lab, "private-bucket")
+    with_policy, _ = _user(lab, OTHER, "reader", doc(allow("s3:GetObject")))
+    without_policy, _ = _user(lab, OTHER, "nobody")
+    assert with_policy.client("s3").get_object(Bucket="shared-bucket", Key="k")["Body"].read() == b"shared"
+    assert error_code(lambda: without_policy.client("s3").get_object(Bucket="shared-bucket", Key="k")) == (
+        "AccessDenied"
+    )
+    assert error_code(lambda: with_policy.client("s3").get_object(Bucket="private-bucket", Key="k")) == (
+        "AccessDenied"
+    )
+
+
+def test_the_journal_decides_a_cross_account_request_against_the_resources_account(lab):
+    _bucket_with_object(lab, "journal-bucket")
+    reader, arn = _user(lab, OTHER, "reader", doc(allow("s3:GetObject")))
+    error_code(lambda: reader.client("s3").get_object(Bucket="journal-bucket", Key="k"))
+    entry = [e for e in lab.journal.entries() if e.principal == arn][-1]
+    assert entry.decision.request.resource_account == lab.account_id
+    assert entry.result == "ImplicitlyDenied"
+
+
+def test_sqs_send_message_across_accounts_reaches_the_queue_owners_account(lab):
+    sqs = lab.admin_session().client("sqs")
+    url = sqs.create_queue(QueueName="orders")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sender, _ = _user(lab, OTHER, "sender", doc(allow("sqs:SendMessage")))
+    assert error_code(lambda: sender.client("sqs").send_message(QueueUrl=url, MessageBody="hi")) == (
+        "AccessDenied"
+    )
+    sqs.set_queue_attributes(
+        QueueUrl=url,
+        Attributes={"Policy": doc(allow("sqs:SendMessage", arn, Principal={"AWS": OTHER_ROOT}))},
+    )
+    sender.client("sqs").send_message(QueueUrl=url, MessageBody="hi")
+    messages = sqs.receive_message(QueueUrl=url).get("Messages", [])
+    assert [m["Body"] for m in messages] == ["hi"]
+
+
+def test_kms_encrypt_across_accounts_is_decided_by_the_key_policy(lab):
+    key_policy = doc(
+        allow("kms:*", Principal={"AWS": f"arn:aws:iam::{lab.account_id}:root"}),
+        allow("kms:Encrypt", Principal={"AWS": OTHER_ROOT}),
+    )
+    kms = lab.admin_session().client("kms")
+    key_arn = kms.create_key(Policy=key_policy)["KeyMetadata"]["Arn"]
+    other_key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    user, _ = _user(lab, OTHER, "encrypter", doc(allow("kms:Encrypt")))
+    client = user.client("kms")
+    assert client.encrypt(KeyId=key_arn, Plaintext=b"x")["KeyId"] == key_arn
+    assert error_code(lambda: client.encrypt(KeyId=other_key_arn, Plaintext=b"x")) == "AccessDeniedException"
+
+
+# -- Organizations: SCPs, RCPs and the member account's access role ----------------------------------
+DENY_S3 = doc({"Effect": "Deny", "Action": "s3:*", "Resource": "*"})
+
+
+def _organization(lab):
+    """An organization managed by the lab's account, SCPs and RCPs enabled, one OU and one member
+    account in it. Returns (organizations client, root id, OU id, member account id)."""
+    org = lab.admin_session().client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    for policy_type in ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"):
+        org.enable_policy_type(RootId=root, PolicyType=policy_type)
+    ou = org.create_organizational_unit(ParentId=root, Name="Workloads")["OrganizationalUnit"]["Id"]
+    member = org.create_account(AccountName="workload", Email="workload@example.com")
+    member = member["CreateAccountStatus"]["AccountId"]
+    org.move_account(AccountId=member, SourceParentId=root, DestinationParentId=ou)
+    org.attach_policy(PolicyId="p-FullAWSAccess", TargetId=ou)
+    return org, root, ou, member
+
+
+def _scp(org, document, name="DenyS3"):
+    return org.create_policy(Content=document, Description="", Name=name, Type="SERVICE_CONTROL_POLICY")[
+        "Policy"
+    ]["PolicySummary"]["Id"]
+
+
+@pytest.mark.parametrize("level", ["root", "ou", "account"])
+def test_an_scp_deny_at_each_level_stops_the_member_accounts_administrator(lab, level):
+    """Organizations User Guide (SCP evaluation, paraphrased): a Deny in an SCP at any level of the
+    path from the root to the account wins over every Allow."""
+    org, root, ou, member = _organization(lab)
+    s3 = lab.admin_session(member).client("s3")
+    s3.list_buckets()
+    target = {"root": root, "ou": ou, "account": member}[level]
+    org.attach_policy(PolicyId=_scp(org, DENY_S3), TargetId=target)
+    assert error_code(s3.list_buckets) == "AccessDenied"
+    entry = lab.journal.entries()[-1]
+    assert entry.result == "ExplicitlyDenied"
+    names = [match.policy_name for match in entry.deciding]
+    assert any(target in name and "SCP" in name for name in names), names
+    assert entry.message.endswith("with an explicit deny in a service control policy")
+    assert target in entry.decision.to_text()
+
+
+def test_every_scp_level_must_allow(lab):
+    """Organizations User Guide (SCP evaluation, paraphrased): an action is allowed for an account only
+    if an SCP allows it at every level from the root through each OU down to the account."""
+    org, root, ou, member = _organization(lab)
+    s3 = lab.admin_session(member).client("s3")
+    org.detach_policy(PolicyId="p-FullAWSAccess", TargetId=ou)
+    assert error_code(s3.list_buckets) == "AccessDenied"
+    assert lab.journal.entries()[-1].result == "ImplicitlyDenied"
+    org.attach_policy(PolicyId=_scp(org, doc(allow("s3:ListAllMyBuckets")), "OnlyList"), TargetId=ou)
+    s3.list_buckets()
+    assert error_code(lambda: s3.create_bucket(Bucket="b-" + member)) == "AccessDenied"
+
+
+def test_the_management_account_is_exempt_from_scps(lab):
+    """Organizations User Guide (paraphrased): SCPs do not apply to the management account."""
+    org, root, _ou, _member = _organization(lab)
+    org.attach_policy(PolicyId=_scp(org, DENY_S3), TargetId=root)
+    lab.admin_session().client("s3").list_buckets()
+
+
+def test_an_rcp_on_a_bucket_stops_another_accounts_access(lab):
+    """Organizations User Guide (RCPs, paraphrased): an RCP's Deny limits access to a member
+    account's resources whatever the resource's own policy allows."""
+    org, root, _ou, member = _organization(lab)
+    s3 = lab.admin_session(member).client("s3")
+    s3.create_bucket(Bucket="member-data", CreateBucketConfiguration={"LocationConstraint": lab.region})
+    s3.put_object(Bucket="member-data", Key="k", Body=b"data")
+    s3.put_bucket_policy(
+        Bucket="member-data",
+        Policy=doc(allow("s3:GetObject", "arn:aws:s3:::member-data/*", Principal={"AWS": OTHER_ROOT})),
+    )
+    outsider, _ = _user(lab, OTHER, "outsider", doc(allow("s3:GetObject")))
+    assert outsider.client("s3").get_object(Bucket="member-data", Key="k")["Body"].read() == b"data"
+    perimeter = doc(
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalAccount": [member]}},
+        }
+    )
+    rcp = org.create_policy(
+        Content=perimeter, Description="", Name="Perimeter", Type="RESOURCE_CONTROL_POLICY"
+    )
+    org.attach_policy(PolicyId=rcp["Policy"]["PolicySummary"]["Id"], TargetId=root)
+    assert (
+        error_code(lambda: outsider.client("s3").get_object(Bucket="member-data", Key="k")) == "AccessDenied"
+    )
+    assert s3.get_object(Bucket="member-data", Key="k")["Body"].read() == b"data"
+
+
+def test_organization_account_access_role_lets_the_management_account_administer_a_member(lab):
+    """Organizations User Guide (paraphrased): an account created in the organization gets the role
+    OrganizationAccountAccessRole, with full administrative permissions, which the management
+    account may assume."""
+    _org, _root, _ou, member = _organization(lab)
+    role_arn = f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
+    creds = _assume(lab.admin_session(), role_arn)
+    member_admin = _session_of(lab, creds)
+    assert member_admin.client("sts").get_caller_identity()["Account"] == member
+    member_admin.client("iam").create_user(UserName="ops")
+    outsider, _ = _user(lab, OTHER, "outsider", doc(allow("sts:AssumeRole")))
+    assert error_code(lambda: _assume(outsider, role_arn)) == "AccessDenied"
+
+
+# -- the journal and ExternalId across accounts -------------------------------------------------------
+def _partner_role(lab, external_id):
+    return (
+        lab.admin_session()
+        .client("iam")
+        .create_role(
+            RoleName="PartnerAudit",
+            AssumeRolePolicyDocument=trusting(
+                OTHER_ROOT, Condition={"StringEquals": {"sts:ExternalId": external_id}}
+            ),
+        )["Role"]["Arn"]
+    )
+
+
+def test_cross_account_assume_role_appears_in_both_accounts_trails(lab):
+    """A cross-account AssumeRole is delivered to the calling account's trail and to the role
+    owner's (CloudTrail's behaviour, as issue 13 asks)."""
+    role_arn = (
+        lab.admin_session()
+        .client("iam")
+        .create_role(RoleName="Partner", AssumeRolePolicyDocument=trusting(OTHER_ROOT))["Role"]["Arn"]
+    )
+    carol, carol_arn = _user(lab, OTHER, "carol", doc(allow("sts:AssumeRole", role_arn)))
+    _assume(carol, role_arn)
+    for account in (OTHER, lab.account_id):
+        records = [r for r in lab.journal.to_cloudtrail(account)["Records"] if r["eventName"] == "AssumeRole"]
+        assert len(records) == 1, account
+        assert records[0]["recipientAccountId"] == account
+        assert records[0]["userIdentity"] == {"type": "IAMUser", "arn": carol_arn, "accountId": OTHER}
+        assert records[0]["resources"] == [{"ARN": role_arn, "accountId": lab.account_id}]
+    own_only = [r for r in lab.journal.to_cloudtrail(OTHER)["Records"] if r["eventName"] == "CreateRole"]
+    assert own_only == []
+
+
+def test_external_id_right_wrong_and_missing_across_accounts(lab):
+    """IAM User Guide (external ID, paraphrased): the third party must pass the external ID the trust
+    policy's `sts:ExternalId` condition names whenever it assumes the role; wrong or missing, it is denied."""
+    role_arn = _partner_role(lab, "blue-42")
+    carol, _ = _user(lab, OTHER, "carol", doc(allow("sts:AssumeRole", role_arn)))
+    sts = carol.client("sts")
+    assert sts.assume_role(RoleArn=role_arn, RoleSessionName="ss", ExternalId="blue-42")["Credentials"]
+    for wrong in ({"ExternalId": "red-7"}, {}):
+        code, message = error_of(
+            lambda kw=wrong: sts.assume_role(RoleArn=role_arn, RoleSessionName="ss", **kw)
+        )
+        assert code == "AccessDenied"
+        caller = f"arn:aws:iam::{OTHER}:user/carol"
+        assert (
+            message == f"User: {caller} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+        )
+
+
+def test_cli_external_id_across_accounts(lab):
+    role_arn = _partner_role(lab, "blue-42")
+    lab.admin_session(OTHER)  # the profile admin-<OTHER>: AdministratorAccess allows sts:AssumeRole
+    env = lab.env()
+    profile = ("--profile", f"admin-{OTHER}")
+    base = ("sts", "assume-role", "--role-arn", role_arn, "--role-session-name", "cli", *profile)
+    code, out, err = run_aws(env, *base, "--external-id", "blue-42")
+    assert code == 0, err
+    assert (
+        json.loads(out)["AssumedRoleUser"]["Arn"]
+        == f"arn:aws:sts::{lab.account_id}:assumed-role/PartnerAudit/cli"
+    )
+    for extra in (("--external-id", "red-7"), ()):
+        code, _out, err = run_aws(env, *base, *extra)
+        assert code != 0 and "(AccessDenied)" in err
+
+
+def test_a_users_permissions_boundary_belongs_to_its_own_account(lab):
+    """A boundary set on a user of one account does not narrow a user of the same name in another."""
+    boundary = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    other_iam = lab.admin_session(OTHER).client("iam")
+    other_iam.create_user(UserName="carol", PermissionsBoundary=boundary)
+    other_iam.attach_user_policy(UserName="carol", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    other_key = other_iam.create_access_key(UserName="carol")["AccessKey"]
+    other_carol = lab.session(other_key["AccessKeyId"], other_key["SecretAccessKey"])
+    own_carol, _ = _user(lab, lab.account_id, "carol", doc(allow("iam:ListUsers")))
+    assert own_carol.client("iam").list_users()["Users"]
+    assert error_code(other_carol.client("iam").list_users) == "AccessDenied"
+
+
+def test_a_role_profile_in_one_account_sourced_from_another(lab):
+    """A profile with `role_arn` in one account and `source_profile` in another works with the CLI."""
+    role_arn = (
+        lab.admin_session()
+        .client("iam")
+        .create_role(RoleName="Partner", AssumeRolePolicyDocument=trusting(OTHER_ROOT))["Role"]["Arn"]
+    )
+    lab.admin_session(OTHER)
+    env = lab.env()
+    with open(env["AWS_CONFIG_FILE"], "a") as config:
+        config.write(f"[profile partner]\nregion = {lab.region}\nrole_arn = {role_arn}\n")
+        config.write(f"source_profile = admin-{OTHER}\n")
+    code, out, err = run_aws(env, "sts", "get-caller-identity", "--profile", "partner")
+    assert code == 0, err
+    assert json.loads(out)["Arn"].startswith(f"arn:aws:sts::{lab.account_id}:assumed-role/Partner/")

@@ -24,6 +24,7 @@ from iamlab.i18n import _, ngettext
 from iamlab.lab.article import trust_policy
 from iamlab.notices import closed_notice
 from iamlab.policy import Request, evaluate
+from iamlab.policy.statement import as_list
 
 GROUP = "backend_developers"
 GROUP_POLICIES = ("AmazonS3ReadOnlyAccess", "CloudWatchReadOnlyAccess")
@@ -192,7 +193,7 @@ def _named_arns(document) -> set[str]:
     for statement in statements if isinstance(statements, list) else [statements]:
         principal = statement.get("Principal") if isinstance(statement, dict) else None
         if isinstance(principal, dict):
-            found.update(a for a in _as_list(principal.get("AWS")) if isinstance(a, str) and ":user/" in a)
+            found.update(a for a in as_list(principal.get("AWS", [])) if isinstance(a, str) and ":user/" in a)
     return found
 
 
@@ -201,12 +202,6 @@ def _lab_users(lab) -> set[str]:
         return {u["Arn"] for u in lab.admin_session().client("iam").list_users()["Users"]}
     except (ClientError, BotoCoreError):
         return set()
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
 
 
 def _broader_trust(lab, document, role_arn: str, intended: set[str]) -> list[tuple[str, str]]:

@@ -104,8 +104,9 @@ class Front:
         if call.answer is not None:
             status, out_headers, out_body = call.answer
             return status, dict(out_headers), out_body.encode() if isinstance(out_body, str) else out_body
-        if 200 <= status < 300 and call.operation is None:  # moto acted without asking the gate
-            return self._refuse(_ungated(request), service, request, request_id)
+        if status < 400 and call.operation is None:  # moto acted without asking the gate: fail closed
+            self.lab.gate.refuse_ungated(call, f"{request.method} {request.raw_path}")
+            return self._refuse(call.refusal, service, request, request_id)
         if status >= 400 and out_headers.get("Content-Type", "").startswith("text/html"):
             return self._refuse(_not_served(status, service), service, request, request_id)
         return status, out_headers, out_body
@@ -241,14 +242,6 @@ def _not_served(status: int, service: str) -> AWSError:
         "InvalidAction",
         "The action or operation requested is invalid. Verify that the action is typed correctly.",
         400,
-    )
-
-
-def _ungated(request) -> AWSError:
-    """Fail closed: an answer no policy decided is never passed on as a success."""
-    return AWSError(
-        "AccessDenied",
-        f"The lab cannot authorize {request.method} {request.raw_path}: no IAM action is known for it.",
     )
 
 

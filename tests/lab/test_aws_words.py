@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from iamlab.lab.errors import AWSError
 from iamlab.lab.iam_api.constraints import _matcher, check_request
 from iamlab.lab.iam_api.words import STATUS, UNCONFIRMED, WORDS, say
+from iamlab.lab.wire.errors import AWSError
 
 SOURCE = pathlib.Path(__file__).parents[2] / "src" / "iamlab"
 

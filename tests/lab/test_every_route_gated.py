@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from moto.core.responses import BaseResponse
 from moto.s3.responses import S3Response
 
-from iamlab.lab import hooks
+from iamlab.lab.moto import hooks
 
 # Services served through each kind of route: call_action, S3's own, and the routes the lab gates
 # itself (legacy Elasticsearch, CodeDeploy tagging, API Gateway, WorkSpaces Web, ELB, DynamoDB...).

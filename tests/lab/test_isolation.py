@@ -471,7 +471,7 @@ def test_role_profile_in_boto3_outside_the_kernel(real_home):
     ],
 )
 def test_which_hosts_the_lab_answers_for(host, aws):
-    from iamlab.lab.authority import is_aws_host
+    from iamlab.lab.wire.authority import is_aws_host
 
     assert is_aws_host(host) is aws
 

@@ -2,7 +2,7 @@
 
 from importlib.metadata import version
 
-from iamlab.lab import hooks
+from iamlab.lab.moto import hooks
 
 
 def test_moto_minor_version_is_the_pinned_one():
@@ -50,7 +50,7 @@ def test_enforcement_comes_from_the_engine_not_moto(lab, article):
 
 
 def test_single_aws_managed_policy_lookup_agrees_with_the_full_catalogue():
-    from iamlab.lab import managed
+    from iamlab.lab.moto import managed
 
     managed._catalog.cache_clear()
     arns = [

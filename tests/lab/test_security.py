@@ -272,7 +272,7 @@ def test_an_unsigned_body_is_never_read(lab):
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(lab, article):
-    from iamlab.lab.wire import MAX_BODY
+    from iamlab.lab.wire.request import MAX_BODY
 
     path = f"/{article.bucket}/big"
     headers = signed(lab, "PUT", path, key=admin_key(lab), signer=UnsignedPayload)

@@ -16,7 +16,7 @@ from moto.iam.models import iam_backends
 from moto.s3.models import s3_backends
 from moto.sts.models import sts_backends
 
-from iamlab.lab import managed
+from iamlab.lab.moto import managed
 
 ADMIN_USER = "admin"
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"

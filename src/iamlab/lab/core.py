@@ -20,16 +20,18 @@ from moto.moto_api._internal import mock_random
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from iamlab.i18n import _
-from iamlab.lab import folder, hooks, transport
+from iamlab.lab import folder
 from iamlab.lab.accounts import AccessKeys, Accounts, valid_account_id  # noqa: F401 (AccessKeys: public)
-from iamlab.lab.authority import Authority
+from iamlab.lab.authz.context import request_context
+from iamlab.lab.authz.gate import Gate
 from iamlab.lab.clock import LabClock
-from iamlab.lab.context import request_context
-from iamlab.lab.front import Front
-from iamlab.lab.gate import Gate
 from iamlab.lab.journal import Entry, Journal
-from iamlab.lab.proxy import LabProxy
-from iamlab.lab.serving import serve
+from iamlab.lab.moto import hooks
+from iamlab.lab.wire import transport
+from iamlab.lab.wire.authority import Authority
+from iamlab.lab.wire.front import Front
+from iamlab.lab.wire.proxy import LabProxy
+from iamlab.lab.wire.serving import serve
 from iamlab.notices import closed_notice
 
 LOOPBACK = "127.0.0.1"
@@ -127,7 +129,7 @@ class Lab:
         """The environment for a subprocess such as the AWS CLI, pointed at this lab only.
 
         HOME is the lab's folder, so a client's `~/.aws` (assume-role cache, CLI aliases, extra
-        models) is the lab's. Every proxy is the lab's own (`proxy.py`), except for 127.0.0.1 and
+        models) is the lab's. Every proxy is the lab's own (`wire/proxy.py`), except for 127.0.0.1 and
         localhost: a client that ignores the endpoint and calls AWS's real hostnames is answered by
         the lab, over TLS with a certificate from the lab's authority, which only this environment
         trusts (AWS_CA_BUNDLE for the CLIs and Python, NODE_EXTRA_CA_CERTS for Node.js). Any other
@@ -206,7 +208,7 @@ class Lab:
 
     def check(self, principal_arn: str, action: str, resource: str = "*", context: dict | None = None):
         """Would `principal_arn` be allowed `action` on `resource`? A Decision, with nothing performed."""
-        from iamlab.lab.checks import check
+        from iamlab.lab.authz.checks import check
 
         return check(self, principal_arn, action, resource, context)
 

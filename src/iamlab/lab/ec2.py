@@ -10,9 +10,9 @@ from __future__ import annotations
 from moto.iam.models import iam_backends
 from moto.sts.models import sts_backends
 
-from iamlab.lab.identity import SessionExtras
+from iamlab.lab.authz.policies import as_policy, trust_policy_name
 from iamlab.lab.journal import Entry
-from iamlab.lab.policies import as_policy, trust_policy_name
+from iamlab.lab.wire.identity import SessionExtras
 from iamlab.policy import Request, evaluate
 
 EC2 = "ec2.amazonaws.com"

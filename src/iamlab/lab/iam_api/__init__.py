@@ -16,10 +16,10 @@ from moto.core.utils import get_service_model
 from moto.iam.responses import IamResponse
 from moto.sts.responses import TokenResponse
 
-from iamlab.lab import actions
-from iamlab.lab.errors import Refused, render
+from iamlab.lab.authz import actions
 from iamlab.lab.iam_api import answers, rules
 from iamlab.lab.iam_api.constraints import check_request
+from iamlab.lab.wire.errors import Refused, render
 
 __all__ = ["before_action", "check_request", "install"]
 
@@ -40,7 +40,7 @@ def before_action(gate, call, handler, api: str, params: dict[str, str]) -> None
 
 def _boundary_uses(arn: str | None) -> int:
     """How many users and roles of the active lab have `arn` as their permissions boundary."""
-    from iamlab.lab.hooks import active_lab  # hooks installs this module
+    from iamlab.lab.moto.hooks import active_lab  # hooks installs this module
 
     lab = active_lab()
     return rules.boundary_uses(lab.gate.iam, lab, arn) if lab is not None and arn else 0
@@ -52,7 +52,7 @@ def _serialized_as_aws(original):
         api, params = handler._get_action(), actions.query_params(handler)
         error = action_result.result
         if isinstance(error, Exception):
-            from iamlab.lab.hooks import current_call
+            from iamlab.lab.moto.hooks import current_call
 
             call = current_call()
             code, message = getattr(error, "code", "InternalFailure"), getattr(error, "message", "")

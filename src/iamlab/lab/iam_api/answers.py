@@ -52,7 +52,7 @@ def translate(code: str, message: str, params: dict[str, str]):
                 for field, names in _FIELDS_FROM_REQUEST.items()
             }
             return say(key, **(fields | found.groupdict()))
-    from iamlab.lab.errors import AWSError
+    from iamlab.lab.wire.errors import AWSError
 
     return AWSError(code, message, STATUS.get(code, 400))
 

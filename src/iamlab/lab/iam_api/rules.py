@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from iamlab.lab import managed
 from iamlab.lab.iam_api.words import say
+from iamlab.lab.moto import managed
 
 ACCESS_KEYS_PER_USER = 2
 MANAGED_POLICIES_PER_ENTITY = 10

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from iamlab.lab.errors import AWSError
+from iamlab.lab.wire.errors import AWSError
 
 # HTTP status AWS sends with each error code.
 STATUS = {

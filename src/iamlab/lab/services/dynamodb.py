@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iamlab.lab.context import tag_dict
+from iamlab.lab.authz.context import tag_dict
 from iamlab.lab.services.adapter import Adapter, Denial, Where
 
 BATCH = ("BatchGetItem", "BatchWriteItem")

@@ -9,13 +9,13 @@ from __future__ import annotations
 import dataclasses
 
 from iamlab.i18n import _
-from iamlab.lab.context import tag_dict
-from iamlab.lab.errors import AWSError
-from iamlab.lab.policies import as_policy
+from iamlab.lab.authz.context import tag_dict
+from iamlab.lab.authz.policies import as_policy
 from iamlab.lab.services import reference
 from iamlab.lab.services.adapter import Unresolved, Where, where_of
 from iamlab.lab.services.params import request_params
 from iamlab.lab.services.registry import adapter_for
+from iamlab.lab.wire.errors import AWSError
 from iamlab.policy import evaluate as engine_evaluate
 
 # A resource account no caller belongs to: see `evaluate`.

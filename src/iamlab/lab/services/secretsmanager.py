@@ -6,7 +6,7 @@ examples use, so `secret:NAME-*` matches it and a policy naming another secret d
 
 from __future__ import annotations
 
-from iamlab.lab.context import tag_dict
+from iamlab.lab.authz.context import tag_dict
 from iamlab.lab.services.adapter import Adapter, Denial, Where
 
 

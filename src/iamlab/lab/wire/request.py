@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from iamlab.lab import sigv4
-from iamlab.lab.errors import AWSError
+from iamlab.lab.wire import sigv4
+from iamlab.lab.wire.errors import AWSError
 
 # The largest body the lab accepts in one request. AWS takes up to 5 GB in one S3 PUT; a lab
 # living in a notebook kernel keeps to a size a learner's files fit in and its memory survives.

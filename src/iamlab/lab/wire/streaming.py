@@ -14,7 +14,7 @@ import hmac
 import zlib
 from dataclasses import dataclass, field
 
-from iamlab.lab.errors import AWSError
+from iamlab.lab.wire.errors import AWSError
 
 SIGNED = ("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")
 UNSIGNED = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"

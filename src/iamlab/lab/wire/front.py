@@ -1,7 +1,7 @@
 """The lab's front door: a WSGI layer in front of moto that authenticates every request.
 
 Both ways in use it: the AWS CLI over HTTP on 127.0.0.1, and in-kernel boto3
-sessions that skip the socket (`transport.py`). It reads the request once (`wire.py`),
+sessions that skip the socket (`transport.py`). It reads the request once (`request.py`),
 checks the signature's scope and time, the key, session token and SigV4 signature,
 hands the caller to the gate through a thread-local, routes moto by the very scope it
 verified, and answers with the gate's AWS-shaped refusal when moto was stopped.
@@ -20,10 +20,13 @@ from dataclasses import dataclass
 from botocore.model import OperationNotFoundError
 from moto.moto_server.werkzeug_app import BackendRequest
 
-from iamlab.lab import accounts, errors, hooks, sigv4, streaming, wire
-from iamlab.lab.errors import AWSError
-from iamlab.lab.identity import resolve
+from iamlab.lab import accounts
 from iamlab.lab.journal import Entry
+from iamlab.lab.moto import hooks
+from iamlab.lab.wire import errors, sigv4, streaming
+from iamlab.lab.wire import request as wire
+from iamlab.lab.wire.errors import AWSError
+from iamlab.lab.wire.identity import resolve
 
 _request_ids = itertools.count(1)
 _ids_lock = threading.Lock()

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from iamlab.lab import aws_names, streaming
-from iamlab.lab.errors import AWSError
+from iamlab.lab.wire import aws_names, streaming
+from iamlab.lab.wire.errors import AWSError
 
 UNSIGNED_PAYLOADS = ("UNSIGNED-PAYLOAD", "STREAMING-")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from iamlab.lab.errors import AWSError
+from iamlab.lab.wire.errors import AWSError
 
 MALFORMED_XML = AWSError(
     "MalformedXML",

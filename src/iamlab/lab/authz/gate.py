@@ -1,7 +1,7 @@
 """The gate every lab request passes: authorize with iamlab.policy, then let moto act.
 
-moto calls `Gate.authorize` (through the hook in `hooks.py`) before it performs
-any action. The caller is already authenticated by the WSGI front (`front.py`);
+moto calls `Gate.authorize` (through the hook in `lab/moto/hooks.py`) before it performs
+any action. The caller is already authenticated by the WSGI front (`lab/wire/front.py`);
 here the request becomes an engine `Request`, the applicable policies are gathered,
 and a denial becomes AWS's own `AccessDenied`, recorded in the journal.
 """
@@ -14,22 +14,15 @@ from urllib.parse import unquote
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 
-from iamlab.lab import (
-    accounts,
-    actions,
-    hooks,
-    iam_api,
-    managed,
-    organizations,
-    policies,
-    s3_bodies,
-    simulator,
-)
-from iamlab.lab.errors import AWSError, Refused
+from iamlab.lab import accounts, iam_api
+from iamlab.lab.authz import actions, organizations, policies, simulator
 from iamlab.lab.iam_api.words import say
-from iamlab.lab.identity import SessionExtras
 from iamlab.lab.journal import Entry
+from iamlab.lab.moto import hooks, managed
 from iamlab.lab.services import gatekeeping as services
+from iamlab.lab.wire import s3_bodies
+from iamlab.lab.wire.errors import AWSError, Refused
+from iamlab.lab.wire.identity import SessionExtras
 from iamlab.policy import MalformedPolicyDocument, Policy, Request
 
 # API -> (parameter holding a policy document, policy kind) validated before moto stores it.

@@ -6,11 +6,11 @@ the same engine that decides real requests. Nothing is performed.
 
 from __future__ import annotations
 
-from iamlab.lab import policies
-from iamlab.lab.actions import member_list
-from iamlab.lab.checks import caller_for
-from iamlab.lab.errors import AWSError
+from iamlab.lab.authz import policies
+from iamlab.lab.authz.actions import member_list
+from iamlab.lab.authz.checks import caller_for
 from iamlab.lab.iam_api.words import say
+from iamlab.lab.wire.errors import AWSError
 from iamlab.policy import MalformedPolicyDocument, Policy, Request, evaluate
 
 SIMULATOR_APIS = ("SimulatePrincipalPolicy", "SimulateCustomPolicy")

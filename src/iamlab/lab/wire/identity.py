@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from iamlab.lab.errors import AWSError
+from iamlab.lab.wire.errors import AWSError
 
 
 @dataclass

@@ -26,7 +26,9 @@ from moto.core.responses import ActionResult
 from moto.iam.access_control import PermissionResult
 from moto.moto_api._internal import mock_random
 
-from iamlab.lab import iam_api, organizations, unique_ids
+from iamlab.lab import iam_api
+from iamlab.lab.authz import organizations
+from iamlab.lab.moto import unique_ids
 
 
 class HookPointMoved(RuntimeError):

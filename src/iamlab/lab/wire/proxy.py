@@ -14,8 +14,8 @@ from __future__ import annotations
 import ssl
 
 from iamlab.i18n import _
-from iamlab.lab.authority import Authority, is_aws_host
-from iamlab.lab.serving import QuietHandler, serve
+from iamlab.lab.wire.authority import Authority, is_aws_host
+from iamlab.lab.wire.serving import QuietHandler, serve
 
 # Clients print the proxy's URL when it refuses them, so the reason is written into it (ASCII, no spaces).
 URL_HINT = "iamlab-answers-only-for-AWS-hostnames.nothing-leaves-127.0.0.1"

@@ -392,3 +392,54 @@ def test_a_role_profile_in_one_account_sourced_from_another(lab):
     code, out, err = run_aws(env, "sts", "get-caller-identity", "--profile", "partner")
     assert code == 0, err
     assert json.loads(out)["Arn"].startswith(f"arn:aws:sts::{lab.account_id}:assumed-role/Partner/")
+
+
+def test_attach_policy_needs_the_policy_type_enabled_on_the_root(lab):
+    """Organizations API Reference, PolicyTypeNotEnabledException: "The specified policy type isn't
+    currently enabled in this root. You can't attach policies of the specified type to entities in a
+    root until you enable that type in the root." CreatePolicy does not list that error: the policy
+    can be written before the type is enabled."""
+    org = lab.admin_session().client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    policy = _scp(org, DENY_S3)
+    code, message = error_of(lambda: org.attach_policy(PolicyId=policy, TargetId=root))
+    assert (code, message) == (
+        "PolicyTypeNotEnabledException",
+        "This operation can be performed only for enabled policy types.",
+    )
+    lab.admin_session().client("s3").list_buckets()  # nothing was attached
+    org.enable_policy_type(RootId=root, PolicyType="SERVICE_CONTROL_POLICY")
+    org.attach_policy(PolicyId=policy, TargetId=root)
+    assert policy in [
+        p["Id"]
+        for p in org.list_policies_for_target(TargetId=root, Filter="SERVICE_CONTROL_POLICY")["Policies"]
+    ]
+
+
+# -- trust policies naming principals of other accounts -----------------------------------------------
+def test_a_trust_policy_naming_a_missing_user_or_role_of_another_account_is_refused(lab):
+    """IAM names the principal it cannot find, as for a missing principal of the caller's own account;
+    an account's root is accepted for any account (the lab creates it on first use)."""
+    _user(lab, OTHER, "carol")
+    iam = lab.admin_session().client("iam")
+    for missing in (
+        f"arn:aws:iam::{OTHER}:user/nobody",
+        f"arn:aws:iam::{OTHER}:role/Nobody",
+        "arn:aws:iam::444455556666:user/carol",  # an account never used has no users at all
+    ):
+        code, message = error_of(
+            lambda m=missing: iam.create_role(RoleName="R", AssumeRolePolicyDocument=trusting(m))
+        )
+        assert (code, message) == (
+            "MalformedPolicyDocument",
+            f'Invalid principal in policy: "AWS":"{missing}"',
+        )
+    iam.create_role(RoleName="R", AssumeRolePolicyDocument=trusting(f"arn:aws:iam::{OTHER}:user/carol"))
+    iam.update_assume_role_policy(RoleName="R", PolicyDocument=trusting("arn:aws:iam::444455556666:root"))
+    code, _message = error_of(
+        lambda: iam.update_assume_role_policy(
+            RoleName="R", PolicyDocument=trusting(f"arn:aws:iam::{OTHER}:role/Nobody")
+        )
+    )
+    assert code == "MalformedPolicyDocument"

@@ -42,14 +42,21 @@ def decide(
     resource_policy=None,
     boundary=None,
     session=None,
+    scps=None,
+    rcps=None,
+    management=None,
 ):
-    """Evaluate with identity statements given directly (each becomes one policy)."""
+    """Evaluate with identity statements given directly (each becomes one policy); `scps`, `rcps` and
+    `management` are the Organizations guardrails (None: no organization)."""
     return evaluate(
         Request(principal, action, resource, account, context or {}),
         identity_policies=[doc(s) if "Effect" in s else s for s in identity],
         resource_policy=resource_policy,
         permissions_boundary=boundary,
         session_policy=session,
+        service_control_policies=scps,
+        resource_control_policies=rcps,
+        management_account=management,
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from iamlab.policy import Request, evaluate
+from functools import partial
+
 from iamlab.policy.words import statement_label
+from tests.policy import helpers
 from tests.policy.helpers import ACCOUNT, OTHER, SESSION, USER, allow, deny, doc, grant
 
 LIST = "s3:ListAllMyBuckets"
@@ -11,25 +13,8 @@ FULL = doc(allow())  # FullAWSAccess
 MANAGEMENT = "999988887777"
 
 
-def decide(
-    *identity,
-    principal=USER,
-    action=LIST,
-    resource="*",
-    scps=None,
-    rcps=None,
-    resource_policy=None,
-    account=None,
-    management=None,
-):
-    return evaluate(
-        Request(principal, action, resource, account),
-        identity_policies=[doc(s) for s in identity],
-        resource_policy=resource_policy,
-        service_control_policies=scps,
-        resource_control_policies=rcps,
-        management_account=management,
-    )
+# Organizations tests ask about listing buckets unless they say otherwise.
+decide = partial(helpers.decide, action=LIST, resource="*")
 
 
 class TestServiceControlPolicies:

@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from iamlab.i18n import N_, _, display_width, pad
-from iamlab.policy.words import result_label, statement_label
+from iamlab.policy.words import result_label, short_arn, statement_label
 
 
 @dataclass(frozen=True)
@@ -165,9 +165,9 @@ class JournalTable:
         return [
             (
                 e.time.strftime("%H:%M:%S"),
-                _short(e.principal),
+                short_arn(e.principal),
                 e.action,
-                _short(e.resource),
+                short_arn(e.resource),
                 result_label(e.result),
             )
             for e in self.entries
@@ -190,13 +190,3 @@ class JournalTable:
             )
             body.append(f"<tr>{cells}</tr>")
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def _short(arn: str) -> str:
-    """`arn:aws:iam::123456789012:user/jonnung` reads as `user/jonnung` in a narrow table."""
-    if arn.startswith("arn:") and arn.count(":") >= 5:
-        service, rest = arn.split(":")[2], arn.split(":", 5)[5]
-        return (
-            rest if service in ("iam", "sts") else f"{service}:{rest}" if service != "s3" else f"s3:::{rest}"
-        )
-    return arn

@@ -67,3 +67,15 @@ def statement_label(statement) -> str:
         where = str(policy)
     effect = getattr(statement, "effect", "")
     return where + (f" ({effect})" if effect else "")
+
+
+def short_arn(arn) -> str:
+    """An ARN as a narrow table or one-line summary shows it: `arn:aws:iam::123456789012:user/jonnung`
+    reads `user/jonnung`, a bucket `s3:::bucket/key`, another service's `service:resource`."""
+    arn = str(arn)
+    if not (arn.startswith("arn:") and arn.count(":") >= 5):
+        return arn
+    service, rest = arn.split(":")[2], arn.split(":", 5)[5]
+    if service in ("iam", "sts"):
+        return rest
+    return f"s3:::{rest}" if service == "s3" else f"{service}:{rest}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from iamlab.i18n import N_, _, display_width, pad
 from iamlab.notices import closed_notice
-from iamlab.policy.words import statement_label
+from iamlab.policy.words import short_arn, statement_label
 
 RESULT_WORDS = {
     "Allowed": N_("allowed"),
@@ -58,7 +58,7 @@ def deciding_labels(decision) -> list[str]:
 def summary(decision) -> str:
     """One line: `user/jonnung -> sts:AssumeRole on role/R: denied because ...`."""
     request = getattr(decision, "request", None)
-    who = _short(getattr(request, "principal", "?"))
+    who = short_arn(getattr(request, "principal", "?"))
     action = getattr(request, "action", "?")
     resource = getattr(request, "resource", "*")
     result = result_of(decision)
@@ -66,7 +66,7 @@ def summary(decision) -> str:
     if resource in ("*", None):
         return _("{who} -> {action}: {result}").format(who=who, action=action, result=words)
     return _("{who} -> {action} on {resource}: {result}").format(
-        who=who, action=action, resource=_short(resource), result=words
+        who=who, action=action, resource=short_arn(resource), result=words
     )
 
 
@@ -145,12 +145,3 @@ def aws_error_html(lead: str, error) -> str:
 def closed_html() -> str:
     """What every widget shows once its lab is closed: the plain cause and the fix."""
     return f"<div class='iamlab-closed' style='color:#cf222e'><b>{html.escape(closed_notice())}</b></div>"
-
-
-def _short(arn) -> str:
-    """`arn:aws:iam::123456789012:user/jonnung` reads as `user/jonnung`."""
-    arn = str(arn)
-    if arn.startswith("arn:") and arn.count(":") >= 5:
-        service, rest = arn.split(":")[2], arn.split(":", 5)[5]
-        return rest if service in ("iam", "sts") else f"{service}:::{rest}" if service == "s3" else arn
-    return arn

@@ -313,7 +313,8 @@ class Gate:
         self._validate_document(params[name], kind)
 
     def _check_trust_principals(self, document: str) -> None:
-        """IAM refuses a trust policy naming a user or role of this account that does not exist."""
+        """IAM refuses a trust policy naming a user or role that does not exist, in this account or
+        another; an account's root (`arn:aws:iam::111122223333:root`) is always accepted."""
         statements = json.loads(document).get("Statement", [])
         for statement in statements if isinstance(statements, list) else [statements]:
             principal = statement.get("Principal") or {}
@@ -325,16 +326,21 @@ class Gate:
                     raise AWSError("MalformedPolicyDocument", f'Invalid principal in policy: "AWS":"{arn}"')
 
     def _principal_exists(self, arn: str) -> bool:
-        prefix = f"arn:aws:iam::{self.account_id}:"
-        if not isinstance(arn, str) or not arn.startswith(prefix):
+        """False for an IAM user or role ARN that names no such entity (in an account the lab has
+        not created, none exists); True for anything else, which the policy grammar already checked."""
+        owner = accounts.account_of_arn(arn)
+        if owner is None or not arn.startswith(f"arn:aws:iam::{owner}:"):
             return True
-        kind, _, rest = arn[len(prefix) :].partition("/")
-        name = rest.rsplit("/", 1)[-1]
+        kind, _, rest = arn.split(":", 5)[5].partition("/")
+        if kind not in ("user", "role"):
+            return True
+        if owner not in self.lab.accounts:
+            return False
+        iam = accounts.iam_of(owner)
         if kind == "user":
-            return name in self.iam.users and arn == f"{prefix}user{self.iam.users[name].path}{name}"
-        if kind == "role":
-            return any(arn == role.arn for role in self.iam.roles.values())
-        return True
+            user = iam.users.get(rest.rsplit("/", 1)[-1])
+            return user is not None and arn == user.arn
+        return any(arn == role.arn for role in iam.roles.values())
 
     def _check_duration_syntax(self, params) -> None:
         if "DurationSeconds" not in params:

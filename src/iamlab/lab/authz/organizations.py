@@ -10,7 +10,9 @@ management account, as the Organizations User Guide describes.
 
 from __future__ import annotations
 
+from moto.organizations.exceptions import PolicyTypeNotEnabledException
 from moto.organizations.models import OrganizationsBackend, organizations_backends
+from moto.organizations.responses import OrganizationsResponse
 
 from iamlab.lab import accounts
 from iamlab.lab.moto import managed
@@ -32,10 +34,14 @@ def _organization_of(account_id: str):
     return backend
 
 
+def _enabled(backend, policy_type: str) -> bool:
+    """Whether `policy_type` is enabled on the organization's root (`EnablePolicyType`)."""
+    return any(t["Type"] == policy_type and t["Status"] == "ENABLED" for t in backend.ou[0].policy_types)
+
+
 def _levels(backend, account_id: str, policy_type: str):
     """Levels root → OUs → account of `policy_type`, or None when the type is not enabled on the root."""
-    root = backend.ou[0]
-    if not any(t["Type"] == policy_type and t["Status"] == "ENABLED" for t in root.policy_types):
+    if not _enabled(backend, policy_type):
         return None
     nodes = [next(a for a in backend.accounts if a.id == account_id)]
     by_id = {ou.id: ou for ou in backend.ou}
@@ -59,8 +65,10 @@ def guardrails(caller_account: str, resource_account: str) -> dict:
 
 
 def install(lab_accounts) -> None:
-    """Give each account `CreateAccount` makes its access role with AdministratorAccess, and a lab admin."""
+    """Give each account `CreateAccount` makes its access role with AdministratorAccess, and a lab admin;
+    refuse `AttachPolicy` of a policy type not enabled on the root, as AWS does (moto attaches it)."""
     original = OrganizationsBackend.create_account
+    original_attach = OrganizationsResponse.attach_policy
 
     def create_account(backend, **kwargs):
         status = original(backend, **kwargs)
@@ -73,4 +81,12 @@ def install(lab_accounts) -> None:
             iam.attach_role_policy(accounts.ADMINISTRATOR_ACCESS, kwargs.get("RoleName") or ACCESS_ROLE)
         return status
 
+    def attach_policy(handler):  # the API only: moto itself attaches the default policies at creation
+        backend = handler.organizations_backend
+        policy = backend.get_policy_by_id(handler.request_params["PolicyId"])
+        if backend.ou and not _enabled(backend, policy.type):
+            raise PolicyTypeNotEnabledException()
+        return original_attach(handler)
+
     OrganizationsBackend.create_account = create_account
+    OrganizationsResponse.attach_policy = attach_policy

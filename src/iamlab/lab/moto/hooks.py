@@ -19,6 +19,7 @@ import moto.core.routing as moto_routing
 import moto.core.utils as moto_utils
 import moto.iam.models as moto_iam_models
 import moto.organizations.models as moto_organizations_models
+import moto.organizations.responses as moto_organizations_responses
 import moto.s3.models as moto_s3_models
 import moto.s3.responses as moto_s3_responses
 import moto.sts.models as moto_sts_models
@@ -61,6 +62,7 @@ HOOK_POINTS = (
     (moto_iam_models.InstanceProfile, "__init__"),
     (moto_iam_models.Policy, "__init__"),
     (moto_organizations_models.OrganizationsBackend, "create_account"),
+    (moto_organizations_responses.OrganizationsResponse, "attach_policy"),
 )
 
 _installed = False

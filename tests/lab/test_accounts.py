@@ -4,6 +4,7 @@ decides them (the caller's account must allow, and so must the resource's policy
 import json
 
 import pytest
+from botocore.exceptions import ClientError
 
 from tests.conftest import run_aws
 from tests.lab.helpers import allow, doc, error_code, error_of, trusting
@@ -127,22 +128,40 @@ def _bucket_with_object(lab, name, policy=None):
         s3.put_bucket_policy(Bucket=name, Policy=policy)
 
 
+def _outcome(call) -> str:
+    """ "Allowed" if the real request succeeds, else the denial code AWS answered."""
+    try:
+        call()
+    except ClientError as error:
+        return error.response["Error"]["Code"]
+    return "Allowed"
+
+
 def test_s3_get_object_across_accounts_needs_the_bucket_policy_and_the_callers_policy(lab):
+    """IAM User Guide, Cross-account policy evaluation logic: "To allow cross-account access, you attach
+    a resource-based policy to the resource that you want to share. You must also attach an
+    identity-based policy to the identity that acts as the principal in the request." `lab.check`
+    weighs both, in the bucket's account, and agrees with the request itself."""
     _bucket_with_object(
         lab,
         "shared-bucket",
         doc(allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*", Principal={"AWS": OTHER_ROOT})),
     )
     _bucket_with_object(lab, "private-bucket")
-    with_policy, _ = _user(lab, OTHER, "reader", doc(allow("s3:GetObject")))
-    without_policy, _ = _user(lab, OTHER, "nobody")
-    assert with_policy.client("s3").get_object(Bucket="shared-bucket", Key="k")["Body"].read() == b"shared"
-    assert error_code(lambda: without_policy.client("s3").get_object(Bucket="shared-bucket", Key="k")) == (
-        "AccessDenied"
-    )
-    assert error_code(lambda: with_policy.client("s3").get_object(Bucket="private-bucket", Key="k")) == (
-        "AccessDenied"
-    )
+    reader, reader_arn = _user(lab, OTHER, "reader", doc(allow("s3:GetObject")))
+    nobody, nobody_arn = _user(lab, OTHER, "nobody")
+    cases = [
+        (reader, reader_arn, "shared-bucket", "Allowed"),
+        (nobody, nobody_arn, "shared-bucket", "AccessDenied"),
+        (reader, reader_arn, "private-bucket", "AccessDenied"),
+    ]
+    assert reader.client("s3").get_object(Bucket="shared-bucket", Key="k")["Body"].read() == b"shared"
+    for session, arn, bucket, expected in cases:
+        real = _outcome(lambda s=session, b=bucket: s.client("s3").get_object(Bucket=b, Key="k"))
+        decision = lab.check(arn, "s3:GetObject", f"arn:aws:s3:::{bucket}/k")
+        assert (real, decision.allowed) == (expected, expected == "Allowed"), (arn, bucket)
+        assert decision.request.resource_account == lab.account_id
+        assert decision.result == lab.journal.entries()[-1].result
 
 
 def test_the_journal_decides_a_cross_account_request_against_the_resources_account(lab):
@@ -205,10 +224,40 @@ def _organization(lab):
     return org, root, ou, member
 
 
-def _scp(org, document, name="DenyS3"):
-    return org.create_policy(Content=document, Description="", Name=name, Type="SERVICE_CONTROL_POLICY")[
-        "Policy"
-    ]["PolicySummary"]["Id"]
+def _scp(org, document, name="DenyS3", kind="SERVICE_CONTROL_POLICY"):
+    """A new policy of `kind` (an SCP unless told); its id."""
+    return org.create_policy(Content=document, Description="", Name=name, Type=kind)["Policy"][
+        "PolicySummary"
+    ]["Id"]
+
+
+def _rcp(org, document, name="Perimeter"):
+    return _scp(org, document, name, "RESOURCE_CONTROL_POLICY")
+
+
+def _perimeter(member):
+    """An RCP that keeps every other account out of `member`'s S3."""
+    return doc(
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalAccount": [member]}},
+        }
+    )
+
+
+def _member_bucket(lab, member):
+    """Bucket `member-data` of `member` with object `k`, whose policy lets OTHER read it; its S3 client."""
+    s3 = lab.admin_session(member).client("s3")
+    s3.create_bucket(Bucket="member-data", CreateBucketConfiguration={"LocationConstraint": lab.region})
+    s3.put_object(Bucket="member-data", Key="k", Body=b"data")
+    s3.put_bucket_policy(
+        Bucket="member-data",
+        Policy=doc(allow("s3:GetObject", "arn:aws:s3:::member-data/*", Principal={"AWS": OTHER_ROOT})),
+    )
+    return s3
 
 
 @pytest.mark.parametrize("level", ["root", "ou", "account"])
@@ -253,28 +302,10 @@ def test_an_rcp_on_a_bucket_stops_another_accounts_access(lab):
     """Organizations User Guide (RCPs, paraphrased): an RCP's Deny limits access to a member
     account's resources whatever the resource's own policy allows."""
     org, root, _ou, member = _organization(lab)
-    s3 = lab.admin_session(member).client("s3")
-    s3.create_bucket(Bucket="member-data", CreateBucketConfiguration={"LocationConstraint": lab.region})
-    s3.put_object(Bucket="member-data", Key="k", Body=b"data")
-    s3.put_bucket_policy(
-        Bucket="member-data",
-        Policy=doc(allow("s3:GetObject", "arn:aws:s3:::member-data/*", Principal={"AWS": OTHER_ROOT})),
-    )
+    s3 = _member_bucket(lab, member)
     outsider, _ = _user(lab, OTHER, "outsider", doc(allow("s3:GetObject")))
     assert outsider.client("s3").get_object(Bucket="member-data", Key="k")["Body"].read() == b"data"
-    perimeter = doc(
-        {
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": "*",
-            "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalAccount": [member]}},
-        }
-    )
-    rcp = org.create_policy(
-        Content=perimeter, Description="", Name="Perimeter", Type="RESOURCE_CONTROL_POLICY"
-    )
-    org.attach_policy(PolicyId=rcp["Policy"]["PolicySummary"]["Id"], TargetId=root)
+    org.attach_policy(PolicyId=_rcp(org, _perimeter(member)), TargetId=root)
     assert (
         error_code(lambda: outsider.client("s3").get_object(Bucket="member-data", Key="k")) == "AccessDenied"
     )
@@ -443,3 +474,133 @@ def test_a_trust_policy_naming_a_missing_user_or_role_of_another_account_is_refu
         )
     )
     assert code == "MalformedPolicyDocument"
+
+
+# -- what-ifs decided as the real request: lab.check, the simulator, EC2 ------------------------------
+def test_check_and_the_simulator_weigh_scps_like_the_real_request(lab):
+    """IAM API Reference, SimulatePrincipalPolicy: "The IAM policy simulator evaluates statements in
+    identity-based policies, service control policies (SCPs) including their condition keys and
+    resource scoping, and the inputs that you provide during simulation." MatchedStatements "doesn't
+    include statements from service control policies (SCPs)"."""
+    org, _root, ou, member = _organization(lab)
+    member_admin = lab.admin_session(member)
+    admin_arn = f"arn:aws:iam::{member}:user/admin"
+    org.attach_policy(PolicyId=_scp(org, DENY_S3), TargetId=ou)
+    assert _outcome(member_admin.client("s3").list_buckets) == "AccessDenied"
+    real = lab.journal.entries()[-1]
+    decision = lab.check(admin_arn, "s3:ListAllMyBuckets")
+    assert decision.result == real.result == "ExplicitlyDenied"
+    assert decision.message == real.message
+    assert [m.policy_name for m in decision.deciding] == [m.policy_name for m in real.deciding]
+    (result,) = member_admin.client("iam").simulate_principal_policy(
+        PolicySourceArn=admin_arn, ActionNames=["s3:ListAllMyBuckets"]
+    )["EvaluationResults"]
+    assert result["EvalDecision"] == "explicitDeny"
+    assert result["OrganizationsDecisionDetail"] == {"AllowedByOrganizations": False}
+    assert result["MatchedStatements"] == []
+    (iam_result,) = member_admin.client("iam").simulate_principal_policy(
+        PolicySourceArn=admin_arn, ActionNames=["iam:ListUsers"]
+    )["EvaluationResults"]
+    assert (iam_result["EvalDecision"], iam_result["OrganizationsDecisionDetail"]) == (
+        "allowed",
+        {"AllowedByOrganizations": True},
+    )
+    own = (
+        lab.admin_session()
+        .client("iam")
+        .simulate_principal_policy(  # the management account: exempt
+            PolicySourceArn=f"arn:aws:iam::{lab.account_id}:user/admin", ActionNames=["s3:ListAllMyBuckets"]
+        )["EvaluationResults"][0]
+    )
+    assert own["EvalDecision"] == "allowed"
+    assert lab.check(f"arn:aws:iam::{lab.account_id}:user/admin", "s3:ListAllMyBuckets").allowed
+
+
+def test_check_weighs_the_resource_accounts_rcps_and_the_simulator_does_not(lab):
+    """`lab.check` decides as the real request, RCPs included; AWS's simulator weighs only
+    "identity-based policies, service control policies (SCPs) ... and the inputs that you provide
+    during simulation" (IAM API Reference, SimulatePrincipalPolicy), so an RCP does not change it."""
+    org, root, _ou, member = _organization(lab)
+    _member_bucket(lab, member)
+    outsider, outsider_arn = _user(lab, OTHER, "outsider", doc(allow("s3:GetObject")))
+    rcp = _rcp(org, _perimeter(member))
+    obj = "arn:aws:s3:::member-data/k"
+    assert lab.check(outsider_arn, "s3:GetObject", obj).allowed
+    org.attach_policy(PolicyId=rcp, TargetId=root)
+    assert _outcome(lambda: outsider.client("s3").get_object(Bucket="member-data", Key="k")) == "AccessDenied"
+    decision = lab.check(outsider_arn, "s3:GetObject", obj)
+    assert decision.result == lab.journal.entries()[-1].result == "ExplicitlyDenied"
+    assert decision.reason == "explicit_deny_rcp"
+    (simulated,) = (
+        lab.admin_session(OTHER)
+        .client("iam")
+        .simulate_principal_policy(
+            PolicySourceArn=outsider_arn,
+            ActionNames=["s3:GetObject"],
+            ResourceArns=[obj],
+            ResourceOwner=member,
+            ResourcePolicy=doc(allow("s3:GetObject", obj, Principal={"AWS": OTHER_ROOT})),
+        )["EvaluationResults"]
+    )
+    assert simulated["EvalDecision"] == "allowed"
+
+
+def test_the_simulator_decides_a_cross_account_resource_with_the_given_resource_policy(lab):
+    """IAM API Reference, EvaluationResult: "When you make a cross-account request, AWS evaluates the
+    request in the trusting account and the trusted account. The request is allowed only if both
+    evaluations return true." A principal of another account is not the caller's to simulate: an IAM
+    user has no resource policy to let another account in."""
+    sqs = lab.admin_session().client("sqs")
+    url = sqs.create_queue(QueueName="orders")["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sender, sender_arn = _user(lab, OTHER, "sender", doc(allow("sqs:SendMessage")))
+    iam = lab.admin_session(OTHER).client("iam")
+    queue_policy = doc(allow("sqs:SendMessage", queue, Principal={"AWS": OTHER_ROOT}))
+
+    def simulated(**extra):
+        return iam.simulate_principal_policy(
+            PolicySourceArn=sender_arn, ActionNames=["sqs:SendMessage"], ResourceArns=[queue], **extra
+        )["EvaluationResults"][0]["EvalDecision"]
+
+    assert simulated() == "implicitDeny"
+    send = sender.client("sqs").send_message
+    assert _outcome(lambda: send(QueueUrl=url, MessageBody="x")) == "AccessDenied"
+    assert not lab.check(sender_arn, "sqs:SendMessage", queue).allowed
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": queue_policy})
+    assert simulated(ResourcePolicy=queue_policy) == "allowed"
+    assert _outcome(lambda: send(QueueUrl=url, MessageBody="x")) == "Allowed"
+    assert lab.check(sender_arn, "sqs:SendMessage", queue).allowed
+    code, _message = error_of(
+        lambda: (
+            lab.admin_session()
+            .client("iam")
+            .simulate_principal_policy(PolicySourceArn=sender_arn, ActionNames=["sqs:SendMessage"])
+        )
+    )
+    assert code == "AccessDenied"
+
+
+def test_ec2_instance_credentials_in_another_account_and_under_an_rcp(lab):
+    """EC2 assumes an instance profile's role in the profile's own account, and the assumption is
+    decided like any request to that account's role: an RCP denying sts:AssumeRole stops it."""
+    org, root, _ou, member = _organization(lab)
+    iam = lab.admin_session(member).client("iam")
+    iam.create_role(RoleName="Web", AssumeRolePolicyDocument=trusting(service="ec2.amazonaws.com"))
+    iam.create_instance_profile(InstanceProfileName="web")
+    iam.add_role_to_instance_profile(InstanceProfileName="web", RoleName="Web")
+    creds = lab.instance_credentials("web", account_id=member)
+    identity = lab.session(creds["AccessKeyId"], creds["SecretAccessKey"], creds["Token"]).client("sts")
+    assert (
+        identity.get_caller_identity()["Arn"] == f"arn:aws:sts::{member}:assumed-role/Web/i-0123456789abcdef0"
+    )
+    no_roles = _rcp(
+        org, doc({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole", "Resource": "*"}), "NoRoles"
+    )
+    org.attach_policy(PolicyId=no_roles, TargetId=root)
+    from iamlab.lab.ec2 import InstanceCredentialsError
+
+    with pytest.raises(InstanceCredentialsError):
+        lab.instance_credentials("web", account_id=member)
+    entry = lab.journal.entries()[-1]
+    assert (entry.result, entry.decision.reason) == ("ExplicitlyDenied", "explicit_deny_rcp")
+    assert entry.account == entry.resource_account == member

@@ -212,11 +212,14 @@ class Lab:
 
         return check(self, principal_arn, action, resource, context)
 
-    def instance_credentials(self, instance_profile: str, instance_id: str = "i-0123456789abcdef0") -> dict:
-        """Credentials as an EC2 instance with `instance_profile` reads them from its metadata service."""
+    def instance_credentials(
+        self, instance_profile: str, instance_id: str = "i-0123456789abcdef0", account_id: str | None = None
+    ) -> dict:
+        """Credentials as an EC2 instance with `instance_profile` reads them from its metadata service
+        (in `account_id`, the lab's own by default)."""
         from iamlab.lab.ec2 import instance_credentials
 
-        return instance_credentials(self, instance_profile, instance_id)
+        return instance_credentials(self, instance_profile, instance_id, account_id)
 
     def request_context(self, caller, call) -> dict:
         return request_context(self.gate.iam, caller, call, self.clock.now(), self.region)

@@ -2,18 +2,18 @@
 
 An instance never holds keys. EC2 assumes the profile's role on the instance's
 behalf (as the service principal `ec2.amazonaws.com`) and the instance reads
-the temporary credentials from its metadata service. This module plays EC2's part.
+the temporary credentials from its metadata service. This module plays EC2's part, in the
+account that owns the instance profile, deciding the assumption as the gate decides any
+request (`authz/decision.py`): the role's trust policy and its account's RCPs.
 """
 
 from __future__ import annotations
 
-from moto.iam.models import iam_backends
-from moto.sts.models import sts_backends
-
-from iamlab.lab.authz.policies import as_policy, trust_policy_name
+from iamlab.lab import accounts
+from iamlab.lab.authz.checks import serving
+from iamlab.lab.authz.decision import NO_POLICIES, decide
 from iamlab.lab.journal import Entry
 from iamlab.lab.wire.identity import SessionExtras
-from iamlab.policy import Request, evaluate
 
 EC2 = "ec2.amazonaws.com"
 INSTANCE_SESSION_SECONDS = 6 * 3600
@@ -28,26 +28,29 @@ class InstanceCredentialsError(Exception):
         self.message = message
 
 
-def instance_credentials(lab, instance_profile: str, instance_id: str = "i-0123456789abcdef0") -> dict:
-    """The JSON an instance reads at /latest/meta-data/iam/security-credentials/ROLE."""
-    iam = iam_backends[lab.account_id]["aws"]
-    profile = iam.get_instance_profile(instance_profile)
+def instance_credentials(
+    lab, instance_profile: str, instance_id: str = "i-0123456789abcdef0", account_id: str | None = None
+) -> dict:
+    """The JSON an instance of `account_id` (the lab's own by default) reads at
+    /latest/meta-data/iam/security-credentials/ROLE."""
+    account = account_id or lab.account_id
+    lab.accounts.ensure(account)
+    profile = accounts.iam_of(account).get_instance_profile(instance_profile)
     if not profile.roles:
         raise InstanceCredentialsError("NoRole", f"Instance profile {instance_profile} has no role.")
     role = profile.roles[0]
-    trust = as_policy(
-        role.assume_role_policy_document,
-        kind="trust",
-        name=trust_policy_name(role.name),
-        source_type="resource",
-    )
-    decision = evaluate(
-        Request(principal=EC2, action="sts:AssumeRole", resource=role.arn, resource_account=lab.account_id),
-        resource_policy=trust,
-    )
+    now = lab.clock.now()
+    context = {  # a service principal calls: AWS sets no user, session or network keys
+        "aws:PrincipalIsAWSService": "true",
+        "aws:PrincipalServiceName": EC2,
+        "aws:CurrentTime": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "aws:EpochTime": str(int(now.timestamp())),
+    }
+    with serving(account):
+        decision = decide(lab.gate, EC2, account, "sts:AssumeRole", role.arn, context, NO_POLICIES)
     lab.journal.record(
         Entry(
-            time=lab.clock.now(),
+            time=now,
             principal=EC2,
             action="sts:AssumeRole",
             resource=role.arn,
@@ -55,6 +58,8 @@ def instance_credentials(lab, instance_profile: str, instance_id: str = "i-01234
             message=decision.basic_message if not decision.allowed else "",
             deciding=tuple(decision.deciding),
             decision=decision,
+            account=account,
+            resource_account=account,
         )
     )
     if not decision.allowed:
@@ -62,8 +67,7 @@ def instance_credentials(lab, instance_profile: str, instance_id: str = "i-01234
             "AssumeRoleUnauthorizedAccess",
             f"EC2 cannot assume the role {role.name}. {decision.basic_message}",
         )
-    sts = sts_backends[lab.account_id]["aws"]
-    session = sts.assume_role(
+    session = accounts.sts_of(account).assume_role(
         region_name=lab.region,
         role_session_name=instance_id,
         role_arn=role.arn,

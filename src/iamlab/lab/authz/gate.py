@@ -15,7 +15,8 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 
 from iamlab.lab import accounts, iam_api
-from iamlab.lab.authz import actions, organizations, policies, simulator
+from iamlab.lab.authz import actions, policies, simulator
+from iamlab.lab.authz.decision import decide
 from iamlab.lab.iam_api.words import say
 from iamlab.lab.journal import Entry
 from iamlab.lab.moto import hooks, managed
@@ -23,7 +24,7 @@ from iamlab.lab.services import gatekeeping as services
 from iamlab.lab.wire import s3_bodies
 from iamlab.lab.wire.errors import AWSError, Refused
 from iamlab.lab.wire.identity import SessionExtras
-from iamlab.policy import MalformedPolicyDocument, Policy, Request
+from iamlab.policy import MalformedPolicyDocument, Policy
 
 # API -> (parameter holding a policy document, policy kind) validated before moto stores it.
 POLICY_WRITES = {
@@ -128,22 +129,8 @@ class Gate:
         context = self.lab.request_context(caller, call) | op.context
         decisions = []
         for action, resource, *extra in [(op.action, op.resource), *op.also]:
-            owner = self.resource_account(resource)
-            request = Request(
-                principal=caller.arn,
-                action=action,
-                resource=resource,
-                resource_account=owner,
-                context=context | (extra[0] if extra else {}) | {"aws:ResourceAccount": owner},
-            )
-            decision = services.evaluate(
-                request,
-                identity_policies=policy_set.identity,
-                resource_policy=self.resource_policy(request),
-                permissions_boundary=policy_set.boundary,
-                session_policy=policy_set.session or None,
-                **organizations.guardrails(caller.account_id, owner),
-            )
+            asked = context | (extra[0] if extra else {})
+            decision = decide(self, caller.arn, caller.account_id, action, resource, asked, policy_set)
             decisions.append(decision)
             if not decision.allowed:
                 message = decision.basic_message if call.service == "sts" else decision.message

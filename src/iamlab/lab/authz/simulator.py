@@ -1,17 +1,25 @@
 """IAM's policy simulator (`SimulatePrincipalPolicy`, `SimulateCustomPolicy`), which moto lacks.
 
 The lab answers these itself, with AWS's request and response shapes, by asking
-the same engine that decides real requests. Nothing is performed.
+the same engine that decides real requests. Nothing is performed. What it weighs is what
+AWS's simulator weighs (IAM API Reference, SimulatePrincipalPolicy): "The IAM policy simulator
+evaluates statements in identity-based policies, service control policies (SCPs) including their
+condition keys and resource scoping, and the inputs that you provide during simulation." So the
+simulated account's SCPs apply, as for a real request; resource control policies and the
+resource's stored policy do not (only a `ResourcePolicy` given as input).
 """
 
 from __future__ import annotations
 
-from iamlab.lab.authz import policies
+from iamlab.lab import accounts
+from iamlab.lab.authz import organizations, policies
 from iamlab.lab.authz.actions import member_list
 from iamlab.lab.authz.checks import caller_for
 from iamlab.lab.iam_api.words import say
 from iamlab.lab.wire.errors import AWSError
 from iamlab.policy import MalformedPolicyDocument, Policy, Request, evaluate
+
+ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 SIMULATOR_APIS = ("SimulatePrincipalPolicy", "SimulateCustomPolicy")
 EVAL_DECISION = {"Allowed": "allowed", "ExplicitlyDenied": "explicitDeny", "ImplicitlyDenied": "implicitDeny"}
@@ -42,8 +50,12 @@ def _parse_inputs(params, prefix: str, kind: str, label: str) -> list:
 
 
 def _matched(decision) -> list[dict]:
+    """The deciding statements; "This field doesn't include statements from service control policies
+    (SCPs). Only statements from identity-based and resource-based policies appear here."."""
     matched = []
     for statement in decision.deciding:
+        if getattr(statement, "kind", None) in ("scp", "rcp"):
+            continue
         entry = {"SourcePolicyId": getattr(statement, "policy_name", None) or "PolicyInputList.1"}
         source_type = getattr(statement, "source_type", None)
         entry["SourcePolicyType"] = (
@@ -57,7 +69,7 @@ def _matched(decision) -> list[dict]:
 
 def simulate(lab, api: str, params: dict[str, str]) -> dict:
     """The `Simulate*PolicyResult` for the request parameters, as a dict for moto's serializer."""
-    iam = lab.gate.iam
+    iam, account = lab.gate.iam, lab.gate.account_id
     identity = _parse_inputs(params, "PolicyInputList.member.", "identity", "PolicyInputList.")
     boundaries = _parse_inputs(
         params,
@@ -66,7 +78,7 @@ def simulate(lab, api: str, params: dict[str, str]) -> dict:
         "PermissionsBoundaryPolicyInputList.",
     )
     boundary = boundaries[0] if boundaries else None
-    principal = params.get("CallerArn") or f"arn:aws:iam::{lab.account_id}:user/iamlab-simulated-caller"
+    principal = params.get("CallerArn") or f"arn:aws:iam::{account}:user/iamlab-simulated-caller"
     if api == "SimulatePrincipalPolicy":
         source = params.get("PolicySourceArn", "")
         if ":group/" in source:
@@ -94,28 +106,48 @@ def simulate(lab, api: str, params: dict[str, str]) -> dict:
         except MalformedPolicyDocument as error:
             raise AWSError("MalformedPolicyDocument", error.message) from None
     context = _context_entries(params)
+    # "If the ResourceOwner parameter is not specified, then the owner of the resources and the
+    # resource policy defaults to the account of the identity provided in CallerArn."
+    owner = params.get("ResourceOwner", "").split(":")[-1] or accounts.account_of_arn(principal) or account
     results = []
     for action in member_list(params, "ActionNames.member."):
         for resource in member_list(params, "ResourceArns.member.") or ["*"]:
+            request = Request(
+                principal=principal,
+                action=action,
+                resource=resource,
+                resource_account=accounts.account_of_arn(resource) or owner,
+                context=context,
+            )
+            scps = _scps_only(account, request.resource_account)
             decision = evaluate(
-                Request(
-                    principal=principal,
-                    action=action,
-                    resource=resource,
-                    resource_account=params.get("ResourceOwner", "").split(":")[-1] or lab.account_id,
-                    context=context,
-                ),
+                request,
                 identity_policies=identity,
                 resource_policy=resource_policy,
                 permissions_boundary=boundary,
+                **scps,
             )
-            results.append(
-                {
-                    "EvalActionName": action,
-                    "EvalResourceName": resource,
-                    "EvalDecision": EVAL_DECISION[decision.result],
-                    "MatchedStatements": _matched(decision),
-                    "MissingContextValues": sorted(getattr(decision, "missing_context_keys", ()) or ()),
-                }
-            )
+            result = {
+                "EvalActionName": action,
+                "EvalResourceName": resource,
+                "EvalDecision": EVAL_DECISION[decision.result],
+                "MatchedStatements": _matched(decision),
+                "MissingContextValues": sorted(getattr(decision, "missing_context_keys", ()) or ()),
+            }
+            if scps["service_control_policies"] is not None:
+                result["OrganizationsDecisionDetail"] = {"AllowedByOrganizations": _scps_allow(request, scps)}
+            results.append(result)
     return {"EvaluationResults": results, "IsTruncated": False}
+
+
+def _scps_only(account: str, owner: str) -> dict:
+    """The gate's Organizations arguments for the simulated account, without the RCPs the simulator
+    does not weigh."""
+    return {**organizations.guardrails(account, owner), "resource_control_policies": None}
+
+
+def _scps_allow(request, scps: dict) -> bool:
+    """`AllowedByOrganizations`: whether the SCPs alone let the request through, whatever the
+    identity and resource policies say."""
+    alone = Request(request.principal, request.action, request.resource, None, request.context)
+    return evaluate(alone, identity_policies=[ALLOW_ALL], **scps).allowed

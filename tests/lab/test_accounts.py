@@ -6,6 +6,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
+import iamlab
 from tests.conftest import run_aws
 from tests.lab.helpers import allow, doc, error_code, error_of, trusting
 
@@ -171,6 +172,27 @@ def test_the_journal_decides_a_cross_account_request_against_the_resources_accou
     entry = [e for e in lab.journal.entries() if e.principal == arn][-1]
     assert entry.decision.request.resource_account == lab.account_id
     assert entry.result == "ImplicitlyDenied"
+
+
+def test_the_journal_table_shows_both_accounts_of_a_cross_account_request(lab):
+    """The table gains an account column once another account appears: the caller's, and the
+    resource's after an arrow when they differ (in the learner's language)."""
+    _bucket_with_object(lab, "journal-bucket")
+    assert "→" not in repr(lab.journal.table())  # one account: the table keeps its five columns
+    assert len(lab.journal.table().headings()) == 5
+    reader, _arn = _user(lab, OTHER, "reader", doc(allow("s3:GetObject")))
+    error_code(lambda: reader.client("s3").get_object(Bucket="journal-bucket", Key="k"))
+    table = lab.journal.table(last=2)
+    assert table.headings()[1] == "account (caller → resource)"
+    created_key, get_object = table.rows()
+    assert created_key[1] == OTHER and created_key[2] == "user/admin"
+    assert get_object[1:4] == (f"{OTHER} → {lab.account_id}", "user/reader", "s3:GetObject")
+    assert f"<td>{OTHER} → {lab.account_id}</td>" in table._repr_html_()
+    iamlab.set_language("ko")
+    try:
+        assert lab.journal.table(last=1).headings()[:2] == ("시각", "계정 (호출자 → 리소스)")
+    finally:
+        iamlab.set_language("en")
 
 
 def test_sqs_send_message_across_accounts_reaches_the_queue_owners_account(lab):

@@ -146,25 +146,38 @@ class Journal:
 
     def table(self, last: int | None = None) -> JournalTable:
         entries = self.entries()
-        return JournalTable(entries[-last:] if last else entries)
+        return JournalTable(entries[-last:] if last else entries, self.account_id)
 
 
 @dataclass
 class JournalTable:
-    """Entries shown as an event-history table (text in a terminal, HTML in a notebook)."""
+    """Entries shown as an event-history table (text in a terminal, HTML in a notebook).
+
+    Once an entry involves an account other than the lab's own, a column names the accounts: the
+    caller's, and for a request across accounts the resource's after an arrow, as both accounts'
+    trails record it."""
 
     entries: list[Entry]
+    account_id: str = ""  # the lab's own account, which entries recorded before a caller was known mean
 
     COLUMNS = (N_("time"), N_("principal"), N_("action"), N_("resource"), N_("result"))
+    ACCOUNTS = N_("account (caller → resource)")
+
+    @property
+    def several_accounts(self) -> bool:
+        return any(e.accounts(self.account_id) != {self.account_id} for e in self.entries)
 
     def headings(self) -> tuple[str, ...]:
-        return tuple(_(c) for c in self.COLUMNS)
+        time, *rest = (_(c) for c in self.COLUMNS)
+        return (time, _(self.ACCOUNTS), *rest) if self.several_accounts else (time, *rest)
 
     def rows(self) -> list[tuple[str, ...]]:
         """One row per entry; the result in the learner's words (AWS's error codes stay as they are)."""
+        several = self.several_accounts
         return [
             (
                 e.time.strftime("%H:%M:%S"),
+                *([self._accounts(e)] if several else []),
                 short_arn(e.principal),
                 e.action,
                 short_arn(e.resource),
@@ -173,9 +186,14 @@ class JournalTable:
             for e in self.entries
         ]
 
+    def _accounts(self, entry: Entry) -> str:
+        caller = entry.account or self.account_id
+        owner = entry.resource_account or caller
+        return caller if owner == caller else f"{caller} → {owner}"
+
     def __repr__(self) -> str:
         rows = [self.headings(), *self.rows()]
-        widths = [max(display_width(r[i]) for r in rows) for i in range(len(self.COLUMNS))]
+        widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
         return "\n".join("  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
     def _repr_html_(self) -> str:

@@ -187,6 +187,7 @@ class Gate:
                 message=message,
                 user_agent=call.user_agent,
                 request_id=call.request_id,
+                account=call.caller.account_id,
             )
         )
         call.refusal = AWSError("AccessDenied", message)
@@ -203,6 +204,8 @@ class Gate:
                 message=message,
                 user_agent=call.user_agent,
                 request_id=call.request_id,
+                account=call.caller.account_id,
+                resource_account=self.resource_account(op.resource),
             )
         )
         raise AWSError("AccessDenied", message)
@@ -218,6 +221,7 @@ class Gate:
                 message=refusal.message,
                 user_agent=call.user_agent,
                 request_id=call.request_id,
+                account=call.caller.account_id,
             )
         )
 

@@ -70,9 +70,9 @@ def test_cli_profile_admin_of_each_account_used(lab):
 
 # -- AssumeRole across accounts -------------------------------------------------------------------
 def test_trust_naming_another_accounts_root_delegates_to_that_accounts_policies(lab):
-    """IAM User Guide (Principal element): "For cross-account access, you must specify the 12-digit
-    identifier of the trusted account." Naming the account leaves to that account's own policies which
-    of its identities may assume the role."""
+    """IAM User Guide, Principal element: "When you use an AWS account identifier as the principal in a
+    policy, you delegate authority to the account. All identities inside the account can access the
+    resource if they have the appropriate IAM permissions attached to explicitly allow access.\""""
     role_arn = (
         lab.admin_session()
         .client("iam")
@@ -87,8 +87,10 @@ def test_trust_naming_another_accounts_root_delegates_to_that_accounts_policies(
 
 
 def test_cross_account_assume_role_fails_unless_both_sides_allow(lab):
-    """Cross-account access (IAM User Guide, policy evaluation logic, paraphrased): the trust policy in
-    the role's account and an identity-based policy in the caller's account must both allow."""
+    """IAM User Guide, Cross-account policy evaluation logic: "In IAM, you can attach a resource-based
+    policy to an IAM role to allow principals in other accounts to assume that role. The role's
+    resource-based policy is called a role trust policy." and "The principal's identity-based policy
+    must allow the requested access to the resource in the trusting service.\""""
     iam = lab.admin_session().client("iam")
     trusted = iam.create_role(RoleName="TrustsOther", AssumeRolePolicyDocument=trusting(OTHER_ROOT))["Role"][
         "Arn"
@@ -284,8 +286,9 @@ def _member_bucket(lab, member):
 
 @pytest.mark.parametrize("level", ["root", "ou", "account"])
 def test_an_scp_deny_at_each_level_stops_the_member_accounts_administrator(lab, level):
-    """Organizations User Guide (SCP evaluation, paraphrased): a Deny in an SCP at any level of the
-    path from the root to the account wins over every Allow."""
+    """Organizations User Guide, SCP evaluation: "For a permission to be denied for a specific account,
+    any SCP from the root through each OU in the direct path to the account (including the target
+    account itself) can deny that permission.\""""
     org, root, ou, member = _organization(lab)
     s3 = lab.admin_session(member).client("s3")
     s3.list_buckets()
@@ -301,8 +304,9 @@ def test_an_scp_deny_at_each_level_stops_the_member_accounts_administrator(lab, 
 
 
 def test_every_scp_level_must_allow(lab):
-    """Organizations User Guide (SCP evaluation, paraphrased): an action is allowed for an account only
-    if an SCP allows it at every level from the root through each OU down to the account."""
+    """Organizations User Guide, SCP evaluation: "For a permission to be allowed for a specific
+    account, there must be an explicit Allow statement at every level from the root through each OU in
+    the direct path to the account (including the target account itself).\""""
     org, root, ou, member = _organization(lab)
     s3 = lab.admin_session(member).client("s3")
     org.detach_policy(PolicyId="p-FullAWSAccess", TargetId=ou)
@@ -314,15 +318,19 @@ def test_every_scp_level_must_allow(lab):
 
 
 def test_the_management_account_is_exempt_from_scps(lab):
-    """Organizations User Guide (paraphrased): SCPs do not apply to the management account."""
+    """Organizations User Guide, Service control policies: "SCPs don't affect users or roles in the
+    management account. They affect only the member accounts in your organization.\""""
     org, root, _ou, _member = _organization(lab)
     org.attach_policy(PolicyId=_scp(org, DENY_S3), TargetId=root)
     lab.admin_session().client("s3").list_buckets()
 
 
 def test_an_rcp_on_a_bucket_stops_another_accounts_access(lab):
-    """Organizations User Guide (RCPs, paraphrased): an RCP's Deny limits access to a member
-    account's resources whatever the resource's own policy allows."""
+    """Organizations User Guide, Resource control policies: "Use an RCP when you need to restrict IAM
+    principals that are external to your organization accounts making requests to access resources
+    within your organization’s member accounts." RCP evaluation: "For a permission to be denied for a
+    resource in a specific account, any RCP from the root through each OU in the direct path to the
+    account (including the target account itself) can deny that permission.\""""
     org, root, _ou, member = _organization(lab)
     s3 = _member_bucket(lab, member)
     outsider, _ = _user(lab, OTHER, "outsider", doc(allow("s3:GetObject")))
@@ -335,9 +343,10 @@ def test_an_rcp_on_a_bucket_stops_another_accounts_access(lab):
 
 
 def test_organization_account_access_role_lets_the_management_account_administer_a_member(lab):
-    """Organizations User Guide (paraphrased): an account created in the organization gets the role
-    OrganizationAccountAccessRole, with full administrative permissions, which the management
-    account may assume."""
+    """Organizations API Reference, CreateAccount (RoleName): "This role trusts the management account,
+    allowing users in the management account to assume the role, as permitted by the management
+    account administrator. The role has administrator permissions in the new member account. If you
+    don't specify this parameter, the role name defaults to OrganizationAccountAccessRole.\""""
     _org, _root, _ou, member = _organization(lab)
     role_arn = f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
     creds = _assume(lab.admin_session(), role_arn)
@@ -383,8 +392,10 @@ def test_cross_account_assume_role_appears_in_both_accounts_trails(lab):
 
 
 def test_external_id_right_wrong_and_missing_across_accounts(lab):
-    """IAM User Guide (external ID, paraphrased): the third party must pass the external ID the trust
-    policy's `sts:ExternalId` condition names whenever it assumes the role; wrong or missing, it is denied."""
+    """STS API Reference, AssumeRole (ExternalId): "A cross-account role is usually set up to trust
+    everyone in an account. Therefore, the administrator of the trusting account might send an external
+    ID to the administrator of the trusted account. That way, only someone with the ID can assume the
+    role, rather than everyone in the account.\""""
     role_arn = _partner_role(lab, "blue-42")
     carol, _ = _user(lab, OTHER, "carol", doc(allow("sts:AssumeRole", role_arn)))
     sts = carol.client("sts")

@@ -47,12 +47,16 @@ class TestServiceControlPolicies:
         assert "SCP at OU ou-1a" in d.fix.text
 
     def test_scps_limit_resource_policy_grants_too(self):
+        """Organizations User Guide, SCP evaluation: "For a permission to be allowed for a specific
+        account, there must be an explicit Allow statement at every level ...", whichever policy grants
+        it: a bucket policy naming the caller does not pass an SCP that allows nothing."""
         bucket = doc(grant({"AWS": USER}, "s3:GetObject", "arn:aws:s3:::b/k"))
         d = decide(action="s3:GetObject", resource="arn:aws:s3:::b/k", resource_policy=bucket, scps=[[doc()]])
         assert d.reason == "no_scp_allow"
 
     def test_scps_apply_to_the_member_accounts_root_user(self):
-        """Organizations User Guide: SCPs "affect the root user in member accounts"."""
+        """Organizations User Guide, Service control policies: "SCPs affect all users and roles in attached
+        accounts, including the root user.\""""
         root = f"arn:aws:iam::{ACCOUNT}:root"
         assert decide(principal=root, scps=[[doc(deny(LIST))]]).result == "ExplicitlyDenied"
 
@@ -116,8 +120,9 @@ class TestResourceControlPolicies:
         assert d.message.startswith("User: anonymous is not authorized to perform: s3:GetObject")
 
     def test_only_for_services_that_support_rcps(self):
-        """Organizations User Guide: RCPs apply only to the services in its "List of AWS services
-        that support RCPs" (Amazon S3, AWS STS, AWS KMS, Amazon SQS, AWS Secrets Manager, ...)."""
+        """Organizations User Guide, Resource control policies, section "List of AWS services that
+        support RCPs": Amazon S3, AWS STS, AWS KMS, Amazon SQS and AWS Secrets Manager are among them,
+        Amazon EC2 is not (a list, not a sentence, so named rather than quoted)."""
         everything = [[doc(grant("*", "*", "*", effect="Deny"))]]
         assert decide(allow(), action="ec2:DescribeInstances", rcps=everything).result == "Allowed"
         assert decide(allow(), action="s3:GetObject", resource=self.OBJECT, rcps=everything).result == (
@@ -139,7 +144,9 @@ class TestResourceControlPolicies:
         assert d.result == "Allowed"
 
     def test_rcps_guard_resources_against_other_accounts(self):
-        """The RCPs given are the resource account's: a caller from another account is limited too."""
+        """Organizations User Guide, Resource control policies: "Use an RCP when you need to restrict IAM
+        principals that are external to your organization accounts making requests to access resources
+        within your organization’s member accounts." The RCPs given are the resource account's."""
         outsider = f"arn:aws:iam::{OTHER}:user/mallory"
         bucket = doc(grant({"AWS": outsider}, "s3:GetObject", self.OBJECT))
         rcp = doc(grant("*", "s3:*", "*", effect="Deny"))

@@ -637,3 +637,142 @@ def test_ec2_instance_credentials_in_another_account_and_under_an_rcp(lab):
     entry = lab.journal.entries()[-1]
     assert (entry.result, entry.decision.reason) == ("ExplicitlyDenied", "explicit_deny_rcp")
     assert entry.account == entry.resource_account == member
+
+
+# -- the same through the AWS CLI (each `aws` is a process: the checks share their set-ups) ----------
+def _cli_as(lab, session):
+    """`lab.env()` signing with the keys of a lab `session` (a user of any account)."""
+    keys = session.get_credentials()
+    return lab.env() | {"AWS_ACCESS_KEY_ID": keys.access_key, "AWS_SECRET_ACCESS_KEY": keys.secret_key}
+
+
+def test_cli_a_user_of_another_account_needs_both_sides_and_reaches_the_owners_resources(lab, tmp_path):
+    """IAM User Guide, Cross-account policy evaluation logic: "To allow cross-account access, you attach
+    a resource-based policy to the resource that you want to share. You must also attach an
+    identity-based policy to the identity that acts as the principal in the request." Principal
+    element: "When you use an AWS account identifier as the principal in a policy, you delegate
+    authority to the account.\""""
+    _bucket_with_object(
+        lab,
+        "shared-bucket",
+        doc(allow("s3:GetObject", "arn:aws:s3:::shared-bucket/*", Principal={"AWS": OTHER_ROOT})),
+    )
+    _bucket_with_object(lab, "private-bucket")
+    admin = lab.admin_session()
+    sqs = admin.client("sqs")
+    url = sqs.create_queue(QueueName="orders")["QueueUrl"]
+    queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sqs.set_queue_attributes(
+        QueueUrl=url,
+        Attributes={"Policy": doc(allow("sqs:SendMessage", queue, Principal={"AWS": OTHER_ROOT}))},
+    )
+    key = admin.client("kms").create_key(
+        Policy=doc(
+            allow("kms:*", Principal={"AWS": f"arn:aws:iam::{lab.account_id}:root"}),
+            allow("kms:Encrypt", Principal={"AWS": OTHER_ROOT}),
+        )
+    )["KeyMetadata"]["Arn"]
+    role = admin.client("iam").create_role(RoleName="Partner", AssumeRolePolicyDocument=trusting(OTHER_ROOT))
+    role_arn = role["Role"]["Arn"]
+    carol, carol_arn = _user(
+        lab,
+        OTHER,
+        "carol",
+        doc(allow(["s3:GetObject", "sqs:SendMessage", "kms:Encrypt", "sts:AssumeRole"])),
+    )
+    nobody, _ = _user(lab, OTHER, "nobody")
+    as_carol, as_nobody = _cli_as(lab, carol), _cli_as(lab, nobody)
+    out = str(tmp_path / "k")
+
+    def get(env, bucket):
+        return run_aws(env, "s3api", "get-object", "--bucket", bucket, "--key", "k", out)
+
+    code, _, err = get(as_carol, "shared-bucket")  # both sides allow
+    assert code == 0, err
+    assert (tmp_path / "k").read_bytes() == b"shared"
+    for env, bucket in ((as_carol, "private-bucket"), (as_nobody, "shared-bucket")):  # one side only
+        code, _, err = get(env, bucket)
+        assert code != 0 and "(AccessDenied) when calling the GetObject operation" in err, (bucket, err)
+    code, _, err = run_aws(as_carol, "sqs", "send-message", "--queue-url", url, "--message-body", "hi")
+    assert code == 0, err
+    assert [m["Body"] for m in sqs.receive_message(QueueUrl=url).get("Messages", [])] == ["hi"]
+    code, out_text, err = run_aws(as_carol, "kms", "encrypt", "--key-id", key, "--plaintext", "aGk=")
+    assert code == 0, err
+    assert json.loads(out_text)["KeyId"] == key
+    sent = [e for e in lab.journal.entries() if e.principal == carol_arn and e.action == "kms:Encrypt"][-1]
+    assert (sent.account, sent.resource_account) == (OTHER, lab.account_id)
+    assume = ("sts", "assume-role", "--role-arn", role_arn, "--role-session-name", "cli")
+    code, out_text, err = run_aws(as_carol, *assume)  # the trust names OTHER; OTHER's policy allows carol
+    assert code == 0, err
+    assert (
+        json.loads(out_text)["AssumedRoleUser"]["Arn"]
+        == f"arn:aws:sts::{lab.account_id}:assumed-role/Partner/cli"
+    )
+    code, _, err = run_aws(as_nobody, *assume)  # OTHER's policies allow nobody else
+    assert code != 0 and "(AccessDenied) when calling the AssumeRole operation" in err
+
+
+def test_cli_scps_at_each_level_and_the_management_account(lab):
+    """Organizations User Guide, SCP evaluation: "For a permission to be denied for a specific account,
+    any SCP from the root through each OU in the direct path to the account (including the target
+    account itself) can deny that permission." and "For a permission to be allowed for a specific
+    account, there must be an explicit Allow statement at every level from the root through each OU in
+    the direct path to the account (including the target account itself)." Service control policies:
+    "SCPs don't affect users or roles in the management account.\""""
+    org, root, ou, member = _organization(lab)
+    env = lab.env()
+    member_admin, management = ("--profile", f"admin-{member}"), ("--profile", f"admin-{lab.account_id}")
+    list_buckets = ("s3api", "list-buckets")
+    denied = (
+        f"User: arn:aws:iam::{member}:user/admin is not authorized to perform: s3:ListAllMyBuckets "
+        "with an explicit deny in a service control policy"
+    )
+    deny = _scp(org, DENY_S3)
+    for level, target in (("root", root), ("OU", ou), ("account", member)):
+        org.attach_policy(PolicyId=deny, TargetId=target)
+        code, _, err = run_aws(env, *list_buckets, *member_admin)
+        assert code != 0 and err.endswith(denied), (level, err)
+        entry = lab.journal.entries()[-1]
+        (deciding,) = entry.deciding
+        assert deciding.policy_name.startswith(f"SCP at {level} {target}"), level
+        assert f"SCP at {level} {target}" in entry.decision.to_text()
+        if level == "root":
+            code, _, err = run_aws(env, *list_buckets, *management)
+            assert code == 0, err
+        org.detach_policy(PolicyId=deny, TargetId=target)
+    org.detach_policy(PolicyId="p-FullAWSAccess", TargetId=ou)  # the OU no longer allows anything
+    code, _, err = run_aws(env, *list_buckets, *member_admin)
+    assert code != 0 and err.endswith(
+        "because no service control policy allows the s3:ListAllMyBuckets action"
+    )
+    assert lab.journal.entries()[-1].decision.fix.target == f"SCP at OU {ou}"
+    org.attach_policy(PolicyId=_scp(org, doc(allow("s3:ListAllMyBuckets")), "OnlyList"), TargetId=ou)
+    code, _, err = run_aws(env, *list_buckets, *member_admin)
+    assert code == 0, err
+
+
+def test_cli_an_rcp_on_a_bucket_and_the_member_access_role(lab, tmp_path):
+    """Organizations User Guide, Resource control policies: "Use an RCP when you need to restrict IAM
+    principals that are external to your organization accounts making requests to access resources
+    within your organization’s member accounts." Organizations API Reference, CreateAccount (RoleName):
+    "This role trusts the management account, allowing users in the management account to assume the
+    role, as permitted by the management account administrator. The role has administrator permissions
+    in the new member account.\""""
+    org, root, _ou, member = _organization(lab)
+    _member_bucket(lab, member)
+    outsider, _ = _user(lab, OTHER, "outsider", doc(allow("s3:GetObject")))
+    as_outsider = _cli_as(lab, outsider)
+    get = ("s3api", "get-object", "--bucket", "member-data", "--key", "k", str(tmp_path / "k"))
+    code, _, err = run_aws(as_outsider, *get)
+    assert code == 0, err
+    org.attach_policy(PolicyId=_rcp(org, _perimeter(member)), TargetId=root)
+    code, _, err = run_aws(as_outsider, *get)
+    assert code != 0 and err.endswith("with an explicit deny in a resource control policy"), err
+    env = lab.env()
+    with open(env["AWS_CONFIG_FILE"], "a") as config:  # as the guide's "switch role", for the CLI
+        config.write(f"[profile member]\nregion = {lab.region}\n")
+        config.write(f"role_arn = arn:aws:iam::{member}:role/OrganizationAccountAccessRole\n")
+        config.write(f"source_profile = admin-{lab.account_id}\n")
+    code, out, err = run_aws(env, "iam", "create-user", "--user-name", "ops", "--profile", "member")
+    assert code == 0, err
+    assert json.loads(out)["User"]["Arn"] == f"arn:aws:iam::{member}:user/ops"

@@ -7,11 +7,9 @@ the temporary credentials from its metadata service. This module plays EC2's par
 
 from __future__ import annotations
 
-from moto.iam.models import iam_backends
-from moto.sts.models import sts_backends
-
 from iamlab.lab.authz.policies import as_policy, trust_policy_name
 from iamlab.lab.journal import Entry
+from iamlab.lab.moto import backends
 from iamlab.lab.wire.identity import SessionExtras
 from iamlab.policy import Request, evaluate
 
@@ -30,7 +28,7 @@ class InstanceCredentialsError(Exception):
 
 def instance_credentials(lab, instance_profile: str, instance_id: str = "i-0123456789abcdef0") -> dict:
     """The JSON an instance reads at /latest/meta-data/iam/security-credentials/ROLE."""
-    iam = iam_backends[lab.account_id]["aws"]
+    iam = backends.iam(lab.account_id)
     profile = iam.get_instance_profile(instance_profile)
     if not profile.roles:
         raise InstanceCredentialsError("NoRole", f"Instance profile {instance_profile} has no role.")
@@ -62,7 +60,7 @@ def instance_credentials(lab, instance_profile: str, instance_id: str = "i-01234
             "AssumeRoleUnauthorizedAccess",
             f"EC2 cannot assume the role {role.name}. {decision.basic_message}",
         )
-    sts = sts_backends[lab.account_id]["aws"]
+    sts = backends.sts(lab.account_id)
     session = sts.assume_role(
         region_name=lab.region,
         role_session_name=instance_id,

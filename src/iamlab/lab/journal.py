@@ -192,11 +192,14 @@ class JournalTable:
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+# How the table shortens an ARN of a service: IAM's and STS's resources read alone (`user/jonnung`),
+# S3's keep their empty region and account (`s3:::bucket`), others their service (`sqs:queue`).
+_SHORT = {"iam": "{rest}", "sts": "{rest}", "s3": "s3:::{rest}"}
+
+
 def _short(arn: str) -> str:
     """`arn:aws:iam::123456789012:user/jonnung` reads as `user/jonnung` in a narrow table."""
     if arn.startswith("arn:") and arn.count(":") >= 5:
         service, rest = arn.split(":")[2], arn.split(":", 5)[5]
-        return (
-            rest if service in ("iam", "sts") else f"{service}:{rest}" if service != "s3" else f"s3:::{rest}"
-        )
+        return _SHORT.get(service, "{service}:{rest}").format(service=service, rest=rest)
     return arn

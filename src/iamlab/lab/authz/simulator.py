@@ -7,9 +7,9 @@ the same engine that decides real requests. Nothing is performed.
 from __future__ import annotations
 
 from iamlab.lab.authz import policies
-from iamlab.lab.authz.actions import member_list
 from iamlab.lab.authz.checks import caller_for
 from iamlab.lab.iam_api.words import say
+from iamlab.lab.services.params import member_list
 from iamlab.lab.wire.errors import AWSError
 from iamlab.policy import MalformedPolicyDocument, Policy, Request, evaluate
 

@@ -97,6 +97,7 @@ class Adapter:
     # A request for another account's resource is served by that account's backend (moto would
     # look in the caller's); False where moto finds the owner itself or the service never needs it.
     served_by_owner = True
+    endpoint_region: str | None = None  # a global service's one endpoint region (IAM: us-east-1)
 
     def __init__(self, service: str):
         self.service = service

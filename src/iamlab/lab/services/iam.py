@@ -38,6 +38,7 @@ NAMED = {
 
 class IAM(Adapter):
     served_by_owner = False
+    endpoint_region = "us-east-1"  # its aws:RequestedRegion, whatever region the client signs for
 
     def before_action(self, gate, call, handler, op: Operation, params: dict[str, str]) -> None:
         iam_api.before_action(gate, call, handler, op.api, params)

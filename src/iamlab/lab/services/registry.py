@@ -49,6 +49,11 @@ def wire_protocol(service: str) -> str | None:
     return ADAPTERS.get(service, Adapter).denial.protocol
 
 
+def endpoint_region(service: str | None) -> str | None:
+    """A global service's one endpoint region (its `aws:RequestedRegion`); None for regional ones."""
+    return ADAPTERS.get(service, Adapter).endpoint_region
+
+
 def owner_of(arn: str) -> str | None:
     """The account that owns the resource `arn`, as its service tells (a bucket's creator for S3)."""
     parts = arn.split(":", 3)

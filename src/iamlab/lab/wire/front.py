@@ -29,8 +29,8 @@ from iamlab.lab.wire.errors import AWSError, refusal
 from iamlab.lab.wire.identity import resolve
 
 _request_ids = itertools.count(1)
-_CONTROL_APPS = frozenset({"moto_api", "instance_metadata"})  # moto's own, never served to a request
 _ids_lock = threading.Lock()
+_CONTROL_APPS = frozenset({"moto_api", "instance_metadata"})  # moto's own apps, never served to a request
 
 
 @dataclass

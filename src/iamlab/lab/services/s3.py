@@ -118,7 +118,7 @@ VERSIONED = {
     "DeleteObjectTagging": "DeleteObjectVersionTagging",
     "GetObjectAttributes": "GetObjectVersionAttributes",
 }
-ARN = "arn:aws:s3:::"
+ARN = "arn:aws:s3:::"  # a bucket's ARN names no region and no account
 
 
 class S3(Adapter):

@@ -12,11 +12,7 @@ import os
 import threading
 from typing import NamedTuple
 
-from moto.iam.models import iam_backends
-from moto.s3.models import s3_backends
-from moto.sts.models import sts_backends
-
-from iamlab.lab.moto import managed
+from iamlab.lab.moto import backends, managed
 
 ADMIN_USER = "admin"
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -34,22 +30,7 @@ def valid_account_id(account_id) -> bool:
     return isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()
 
 
-def iam_of(account_id: str):
-    return iam_backends[account_id]["aws"]
-
-
-def sts_of(account_id: str):
-    return sts_backends[account_id]["aws"]
-
-
-def s3_of(account_id: str):
-    return s3_backends[account_id]["aws"]
-
-
-def bucket_account(bucket_name: str) -> str | None:
-    """The account that owns `bucket_name` (bucket names are global), or None if there is none."""
-    owner = s3_backends.bucket_accounts.get(bucket_name)
-    return owner[1] if owner else None
+# An account's IAM and STS, as moto's backends of that account ID (`lab/moto/backends.py`).
 
 
 def account_of_arn(arn: str) -> str | None:
@@ -87,12 +68,12 @@ class Accounts:
     def owner_of_key(self, access_key_id: str) -> str | None:
         """The account whose IAM holds `access_key_id` (a user's key or a session's)."""
         for account_id in self:
-            if access_key_id in iam_of(account_id).access_keys:
+            if access_key_id in backends.iam(account_id).access_keys:
                 return account_id
         return None
 
     def _bootstrap(self, account_id: str) -> AccessKeys:
-        iam = iam_of(account_id)
+        iam = backends.iam(account_id)
         iam.create_user(self._region, ADMIN_USER, "/", [])
         managed.ensure(iam, [ADMINISTRATOR_ACCESS])
         iam.attach_user_policy(ADMINISTRATOR_ACCESS, ADMIN_USER)

@@ -27,6 +27,7 @@ from iamlab.lab.authz.gate import Gate
 from iamlab.lab.clock import LabClock
 from iamlab.lab.journal import Entry, Journal
 from iamlab.lab.moto import hooks
+from iamlab.lab.services.registry import endpoint_region
 from iamlab.lab.wire import transport
 from iamlab.lab.wire.authority import Authority
 from iamlab.lab.wire.front import Front
@@ -222,7 +223,10 @@ class Lab:
         return instance_credentials(self, instance_profile, instance_id, account_id)
 
     def request_context(self, caller, call) -> dict:
-        return request_context(self.gate.iam, caller, call, self.clock.now(), self.region)
+        """The global condition keys of `caller`'s `call`, in the region it is decided in."""
+        service, signed_for = getattr(call, "service", None), getattr(call, "region", None)
+        region = endpoint_region(service) or signed_for or self.region
+        return request_context(self.gate.iam, caller, call, self.clock.now(), region)
 
     # -- internals -----------------------------------------------------------------------------
     def _journal_refusal(self, target: str, message: str) -> None:

@@ -9,10 +9,10 @@ request (`authz/decision.py`): the role's trust policy and its account's RCPs.
 
 from __future__ import annotations
 
-from iamlab.lab import accounts
 from iamlab.lab.authz.checks import serving
 from iamlab.lab.authz.decision import NO_POLICIES, decide
 from iamlab.lab.journal import Entry
+from iamlab.lab.moto import backends
 from iamlab.lab.wire.identity import SessionExtras
 
 EC2 = "ec2.amazonaws.com"
@@ -35,7 +35,7 @@ def instance_credentials(
     /latest/meta-data/iam/security-credentials/ROLE."""
     account = account_id or lab.account_id
     lab.accounts.ensure(account)
-    profile = accounts.iam_of(account).get_instance_profile(instance_profile)
+    profile = backends.iam(account).get_instance_profile(instance_profile)
     if not profile.roles:
         raise InstanceCredentialsError("NoRole", f"Instance profile {instance_profile} has no role.")
     role = profile.roles[0]
@@ -67,7 +67,7 @@ def instance_credentials(
             "AssumeRoleUnauthorizedAccess",
             f"EC2 cannot assume the role {role.name}. {decision.basic_message}",
         )
-    session = accounts.sts_of(account).assume_role(
+    session = backends.sts(account).assume_role(
         region_name=lab.region,
         role_session_name=instance_id,
         role_arn=role.arn,

@@ -54,9 +54,11 @@ def _owner_pid(entry: os.DirEntry) -> int | None:
     if not entry.name.startswith(PREFIX) or not entry.is_dir(follow_symlinks=False):
         return None
     pid = entry.name[len(PREFIX) :].split("-", 1)[0]
-    if not pid.isdigit() or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+    try:
+        owner = entry.stat(follow_symlinks=False).st_uid
+    except FileNotFoundError:  # its own lab removed it while we looked: nothing to sweep
         return None
-    return int(pid)
+    return int(pid) if pid.isdigit() and owner == os.getuid() else None
 
 
 def _alive(pid: int) -> bool:

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from iamlab.lab import accounts
 from iamlab.lab.authz import policies
 from iamlab.lab.authz.decision import decide
-from iamlab.lab.moto import hooks
+from iamlab.lab.moto import backends, hooks
 from iamlab.lab.wire.identity import Caller, SessionExtras
 
 CHECK_SESSION = "iamlab-check"
@@ -68,7 +68,7 @@ def check(lab, principal_arn: str, action: str, resource: str = "*", context: di
     account = accounts.account_of_arn(principal_arn)
     if account not in lab.accounts:
         raise ValueError(f"no account of the lab holds {principal_arn}")
-    caller = caller_for(accounts.iam_of(account), principal_arn)
+    caller = caller_for(backends.iam(account), principal_arn)
     with serving(account):
         gate = lab.gate
         call = SimpleNamespace(source_ip="127.0.0.1", region=lab.region, service=action.split(":", 1)[0])

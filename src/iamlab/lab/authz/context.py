@@ -9,12 +9,11 @@ not match (and `...IfExists` does), so each key is set only where AWS sets it, p
   temporary credentials obtained without MFA; `aws:TokenIssueTime` only for the latter.
 - `aws:PrincipalTag/*` are the user's tags, or for a session the role's tags with the
   session tags overriding them.
-- IAM is a global service whose endpoint is in us-east-1, which is its `aws:RequestedRegion`.
+- `aws:RequestedRegion` is the request's region, or a global service's endpoint region (IAM's is
+  us-east-1: its adapter's `endpoint_region`).
 """
 
 from __future__ import annotations
-
-GLOBAL_SERVICE_REGIONS = {"iam": "us-east-1"}
 
 
 def _timestamp(moment) -> str:
@@ -22,8 +21,7 @@ def _timestamp(moment) -> str:
 
 
 def request_context(iam, caller, call, now, region: str) -> dict:
-    """Context keys for `caller`'s request, as AWS would present them to a policy."""
-    service = getattr(call, "service", None)
+    """Context keys for `caller`'s request in `region`, as AWS would present them to a policy."""
     context = {
         "aws:PrincipalArn": caller.principal_arn,
         "aws:PrincipalAccount": caller.account_id,
@@ -32,7 +30,7 @@ def request_context(iam, caller, call, now, region: str) -> dict:
         "aws:CurrentTime": _timestamp(now),
         "aws:EpochTime": str(int(now.timestamp())),
         "aws:SecureTransport": "false",  # the lab listens on plain http://127.0.0.1
-        "aws:RequestedRegion": GLOBAL_SERVICE_REGIONS.get(service, getattr(call, "region", None) or region),
+        "aws:RequestedRegion": region,
         "aws:ResourceAccount": caller.account_id,  # every resource in the lab is in its one account
         "aws:ViaAWSService": "false",
         "aws:PrincipalIsAWSService": "false",

@@ -9,12 +9,17 @@ account's SCPs, the resource's account's RCPs).
 
 from __future__ import annotations
 
+import dataclasses
+
 from iamlab.lab.authz import organizations
 from iamlab.lab.authz.policies import PolicySet
-from iamlab.lab.services import gatekeeping as services
+from iamlab.lab.services.registry import adapter_for
 from iamlab.policy import Request
+from iamlab.policy import evaluate as engine_evaluate
 
 NO_POLICIES = PolicySet((), None, ())
+# A resource account no caller has: asks the engine the cross-account question, "do both sides allow?".
+_APART = "resource policy required"
 
 
 def decide(gate, principal, caller_account: str, action: str, resource: str, context: dict, policy_set):
@@ -28,7 +33,7 @@ def decide(gate, principal, caller_account: str, action: str, resource: str, con
         resource_account=owner,
         context=context | {"aws:ResourceAccount": owner},
     )
-    return services.evaluate(
+    return evaluate(
         request,
         identity_policies=policy_set.identity,
         resource_policy=gate.resource_policy(request),
@@ -36,3 +41,19 @@ def decide(gate, principal, caller_account: str, action: str, resource: str, con
         session_policy=policy_set.session or None,
         **organizations.guardrails(caller_account, owner),
     )
+
+
+def evaluate(request, **policies):
+    """The engine's decision, plus the rule of services whose resource policy must admit the caller.
+
+    For a KMS key the key policy must allow the caller, or its account, whose IAM policies
+    then decide. The engine applies exactly that rule to a resource in another account
+    ("both sides must allow"), so an identity-based allow is checked once more that way.
+    """
+    decision = engine_evaluate(request, **policies)
+    if not decision.allowed or decision.reason == "allowed_by_resource":
+        return decision
+    if not adapter_for(request.action.split(":", 1)[0]).resource_policy_required(request.resource):
+        return decision
+    both = engine_evaluate(dataclasses.replace(request, resource_account=_APART), **policies)
+    return decision if both.allowed else both

@@ -19,9 +19,11 @@ from iamlab.lab.authz import actions, policies, simulator
 from iamlab.lab.authz.decision import decide
 from iamlab.lab.iam_api.words import say
 from iamlab.lab.journal import Entry
-from iamlab.lab.moto import hooks, managed
-from iamlab.lab.services import gatekeeping as services
-from iamlab.lab.wire import s3_bodies
+from iamlab.lab.moto import backends, hooks, managed
+from iamlab.lab.services.adapter import Where
+from iamlab.lab.services.params import member_list, query_params, tag_pairs
+from iamlab.lab.services.registry import adapter_for, owner_of
+from iamlab.lab.services.sts import ASSUME_ACTIONS, role_by_arn
 from iamlab.lab.wire.errors import AWSError, Refused
 from iamlab.lab.wire.identity import SessionExtras
 from iamlab.policy import MalformedPolicyDocument, Policy
@@ -59,13 +61,14 @@ def _delete_user_boundary(gate, api, params):
     return {}
 
 
-# IAM APIs moto lacks, answered by the lab itself after authorization.
+# IAM actions moto lacks, answered by the lab itself after authorization.
 LAB_ANSWERED = {
-    "SimulatePrincipalPolicy": _simulate,
-    "SimulateCustomPolicy": _simulate,
-    "PutUserPermissionsBoundary": _put_user_boundary,
-    "DeleteUserPermissionsBoundary": _delete_user_boundary,
+    "iam:SimulatePrincipalPolicy": _simulate,
+    "iam:SimulateCustomPolicy": _simulate,
+    "iam:PutUserPermissionsBoundary": _put_user_boundary,
+    "iam:DeleteUserPermissionsBoundary": _delete_user_boundary,
 }
+
 
 def _basic_denial(principal: str, op) -> str:
     return f"User: {principal} is not authorized to perform: {op.action} on resource: {op.resource}"
@@ -89,15 +92,7 @@ class Gate:
 
     @property
     def iam(self):
-        return accounts.iam_of(self.account_id)
-
-    @property
-    def sts(self):
-        return accounts.sts_of(self.account_id)
-
-    @property
-    def s3(self):
-        return accounts.s3_of(self.account_id)
+        return backends.iam(self.account_id)
 
     # -- the hook ---------------------------------------------------------------------------
     def authorize(self, handler, call, moto_resource: str) -> None:
@@ -113,15 +108,16 @@ class Gate:
 
     def _authorize(self, handler, call, moto_resource: str) -> None:
         caller = call.caller
-        params = actions.query_params(handler)
+        params = query_params(handler)
         iam_api.check_request(call.service, params)
+        adapter = adapter_for(call.service)
         try:
-            op = actions.describe(handler, call.service, moto_resource, caller, self.iam)
+            op = actions.describe(handler, call.service, moto_resource, caller, self.account_id)
         except AWSError as refusal:  # a resource the lab cannot name is refused, and the journal says so
             self._record_refusal(call, refusal)
             raise
         call.operation = op
-        if op.api in actions.ASSUME_ACTIONS:
+        if op.api in ASSUME_ACTIONS:
             self._check_duration_syntax(params)
             if self._role_by_arn(op.resource) is None:  # no trust policy can name the caller
                 self._refuse_missing_role(call, op)
@@ -133,15 +129,15 @@ class Gate:
             decision = decide(self, caller.arn, caller.account_id, action, resource, asked, policy_set)
             decisions.append(decision)
             if not decision.allowed:
-                message = decision.basic_message if call.service == "sts" else decision.message
+                message = adapter.denial.text(decision)
                 self._record(call, decision, message)
-                raise services.denial(call.service, message)
+                raise adapter.denial.error(message)
         self._record(call, decisions[0], "")  # the journal shows the request's own action
-        self._serve_in_owning_account(handler, call, op)
+        self._serve_in_owning_account(handler, call, op, adapter)
         managed.prepare_for(self.iam, op.api, params)
-        iam_api.before_action(self, call, handler, op.api, params)
-        if call.service == "iam" and op.api in LAB_ANSWERED:
-            result = LAB_ANSWERED[op.api](self, op.api, params)
+        adapter.before_action(self, call, handler, op, params)
+        if op.action in LAB_ANSWERED:
+            result = LAB_ANSWERED[op.action](self, op.api, params)
             call.answer = handler.serialized(ActionResult(result))
             raise Refused()
         if op.api in POLICY_WRITES:
@@ -152,23 +148,14 @@ class Gate:
             and params["UserName"] not in self.iam.users
         ):
             _put_user_boundary(self, op.api, params)
-        if call.service == "s3":
-            s3_bodies.check(
-                op.api, handler.method.upper(), getattr(handler, "raw_body", None) or handler.body
-            )
-        if call.service == "s3" and op.api == "PutBucketPolicy":
-            self._validate_document(handler.body, "resource", code="MalformedPolicy")
-        if op.api in actions.ASSUME_ACTIONS:
+        if op.api in ASSUME_ACTIONS:
             call.pending_session = self._session_extras(caller, params, op)
 
-    def _serve_in_owning_account(self, handler, call, op) -> None:
+    def _serve_in_owning_account(self, handler, call, op, adapter) -> None:
         """A queue or key of another account is served by that account's backend, as in AWS
-        (moto would look in the caller's). S3 finds a bucket's owner itself; IAM names no other
-        account's resources, and STS issues a role's session in the role's account already."""
+        (moto would look in the caller's), for services whose adapter says so."""
         owner = self.resource_account(op.resource)
-        if owner != call.caller.account_id and owner in self.lab.accounts and call.service not in (
-            "s3", "iam", "sts"
-        ):
+        if owner != call.caller.account_id and owner in self.lab.accounts and adapter.served_by_owner:
             handler.current_account = owner
 
     def refuse_ungated(self, call, route: str) -> None:
@@ -245,46 +232,19 @@ class Gate:
 
     # -- resource-based policies ---------------------------------------------------------------
     def resource_account(self, resource: str) -> str:
-        """The account that owns `resource`: its ARN's account, a bucket's owner, else the caller's."""
-        if resource.startswith("arn:aws:s3:::"):
-            bucket_name = resource[len("arn:aws:s3:::") :].split("/", 1)[0]
-            return accounts.bucket_account(bucket_name) or self.account_id
-        return accounts.account_of_arn(resource) or self.account_id
+        """The account that owns `resource` (as its service tells), else the caller's."""
+        return owner_of(resource) or self.account_id
 
-    def resource_policy(self, op):
-        """The resource-based policy AWS would consult: a role's trust policy or a bucket policy."""
-        if op.action.lower() in ("sts:assumerole", "sts:setsourceidentity", "sts:tagsession"):
-            role = self._role_by_arn(op.resource)
-            if role is None:
-                return None
-            return policies.as_policy(
-                role.assume_role_policy_document,
-                kind="trust",
-                name=policies.trust_policy_name(role.name),
-                source_type="resource",
-            )
-        if op.action.startswith("s3:") and op.resource.startswith("arn:aws:s3:::"):
-            bucket_name = op.resource[len("arn:aws:s3:::") :].split("/", 1)[0]
-            owner = accounts.bucket_account(bucket_name)
-            bucket = accounts.s3_of(owner).buckets.get(bucket_name) if owner in self.lab.accounts else None
-            if bucket is not None and bucket.policy:
-                return policies.as_policy(
-                    bucket.policy,
-                    kind="resource",
-                    name=policies.bucket_policy_name(bucket_name),
-                    source_type="resource",
-                )
-        return services.resource_policy(op, self.account_id, self.lab.region)
+    def resource_policy(self, request):
+        """The resource-based policy AWS would consult (a bucket's, a queue's, a role's trust policy),
+        as the service of the action finds it."""
+        if request.resource == "*":
+            return None
+        adapter = adapter_for(request.action.split(":", 1)[0])
+        return adapter.policy(request.action, request.resource, Where(self.account_id, self.lab.region))
 
     def _role_by_arn(self, arn: str):
-        """The role named by `arn`, looked up in the account that owns it (one the lab has created)."""
-        owner = accounts.account_of_arn(arn) or self.account_id
-        if owner not in self.lab.accounts:
-            return None
-        try:
-            return accounts.iam_of(owner).get_role_by_arn(arn)
-        except Exception:
-            return None
+        return role_by_arn(arn, self.account_id)
 
     # -- validation IAM and STS do before storing or issuing anything -------------------------
     def _validate_document(self, document, kind: str, code: str = "MalformedPolicyDocument") -> None:
@@ -327,7 +287,7 @@ class Gate:
             return True
         if owner not in self.lab.accounts:
             return False
-        iam = accounts.iam_of(owner)
+        iam = backends.iam(owner)
         if kind == "user":
             user = iam.users.get(rest.rsplit("/", 1)[-1])
             return user is not None and arn == user.arn
@@ -387,7 +347,7 @@ class Gate:
                     source_type="session",
                 )
             )
-        tags = actions.tag_pairs(params)
+        tags = tag_pairs(params)
         inherited = caller.extras.tags if chained and caller.extras else {}
         transitive = caller.extras.transitive_tag_keys if chained and caller.extras else ()
         carried = {k: v for k, v in inherited.items() if k in transitive}
@@ -395,7 +355,7 @@ class Gate:
             session_policies=tuple(session_policies),
             tags=carried | tags,
             transitive_tag_keys=tuple(transitive)
-            + tuple(actions.member_list(params, "TransitiveTagKeys.member.")),
+            + tuple(member_list(params, "TransitiveTagKeys.member.")),
             source_identity=params.get("SourceIdentity")
             or (caller.extras.source_identity if caller.extras else None),
             external_id=params.get("ExternalId"),
@@ -404,3 +364,4 @@ class Gate:
             source_principal=caller.arn,
             role_id=role.id if role is not None else None,
         )
+

@@ -11,11 +11,11 @@ management account, as the Organizations User Guide describes.
 from __future__ import annotations
 
 from moto.organizations.exceptions import PolicyTypeNotEnabledException
-from moto.organizations.models import OrganizationsBackend, organizations_backends
+from moto.organizations.models import OrganizationsBackend
 from moto.organizations.responses import OrganizationsResponse
 
 from iamlab.lab import accounts
-from iamlab.lab.moto import managed
+from iamlab.lab.moto import backends, managed
 
 SCP = "SERVICE_CONTROL_POLICY"
 RCP = "RESOURCE_CONTROL_POLICY"
@@ -24,11 +24,11 @@ ACCESS_ROLE = "OrganizationAccountAccessRole"
 
 def _organization_of(account_id: str):
     """The Organizations backend of the management account of `account_id`'s organization, or None."""
-    owner = organizations_backends.master_accounts.get(account_id)
+    owner = backends.of("organizations").master_accounts.get(account_id)
     management = owner[0] if owner else account_id
-    if management not in organizations_backends:
+    if management not in backends.of("organizations"):
         return None
-    backend = organizations_backends[management]["aws"]
+    backend = backends.backend("organizations", management)
     if backend.org is None or not any(a.id == account_id for a in backend.accounts):
         return None
     return backend
@@ -76,7 +76,7 @@ def install(lab_accounts) -> None:
         if registry is not None:
             member = status["CreateAccountStatus"]["AccountId"]
             registry.ensure(member)
-            iam = accounts.iam_of(member)
+            iam = backends.iam(member)
             managed.ensure(iam, [accounts.ADMINISTRATOR_ACCESS])
             iam.attach_role_policy(accounts.ADMINISTRATOR_ACCESS, kwargs.get("RoleName") or ACCESS_ROLE)
         return status

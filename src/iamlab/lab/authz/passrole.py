@@ -17,6 +17,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from iamlab.lab.moto import backends
+
 EC2_INSTANCE_ALL = "arn:aws:ec2:{region}:{account}:instance/*"
 
 
@@ -176,9 +178,7 @@ def _function_in_path(path: str) -> str | None:
 def _instance_of_association(association_id, account: str, region: str) -> str | None:
     if not association_id:
         return None
-    from moto.ec2.models import ec2_backends
-
-    associations = ec2_backends[account][region].iam_instance_profile_associations
+    associations = backends.backend("ec2", account, region).iam_instance_profile_associations
     for instance_id, association in associations.items():
         if getattr(association, "id", None) == association_id:
             return instance_id

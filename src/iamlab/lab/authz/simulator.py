@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from iamlab.lab import accounts
 from iamlab.lab.authz import organizations, policies
-from iamlab.lab.authz.actions import member_list
 from iamlab.lab.authz.checks import caller_for
 from iamlab.lab.iam_api.words import say
+from iamlab.lab.services.params import member_list
 from iamlab.lab.wire.errors import AWSError
 from iamlab.policy import MalformedPolicyDocument, Policy, Request, evaluate
 

@@ -5,8 +5,9 @@
 - `rules`: what AWS refuses given the account's state (existence, conflicts, quotas);
 - `answers`: moto's errors mapped to AWS's, and responses reshaped member for member.
 
-The gate calls `check_request` before it authorizes and `before_action` once it allows;
-`install` routes moto's IAM and STS serialization through `answers`.
+The gate calls `check_request` before it authorizes; once it allows, the IAM adapter calls
+`before_action` and the STS adapter `rules.check_session`. `install` routes moto's IAM and STS
+serialization through `answers`.
 """
 
 from __future__ import annotations
@@ -16,21 +17,16 @@ from moto.core.utils import get_service_model
 from moto.iam.responses import IamResponse
 from moto.sts.responses import TokenResponse
 
-from iamlab.lab.authz import actions
 from iamlab.lab.iam_api import answers, rules
 from iamlab.lab.iam_api.constraints import check_request
+from iamlab.lab.services.params import query_params
 from iamlab.lab.wire.errors import Refused, render
 
 __all__ = ["before_action", "check_request", "install"]
 
 
 def before_action(gate, call, handler, api: str, params: dict[str, str]) -> None:
-    """Refuse an allowed request as AWS would given the account's state, or answer it here."""
-    if call.service == "sts":
-        rules.check_session(call.caller, api, params)
-        return
-    if call.service != "iam":
-        return
+    """Refuse an allowed IAM request as AWS would given the account's state, or answer it here."""
     rules.check_state(gate.iam, gate.lab, call.caller, api, params)
     result = rules.answer_here(gate.iam, api, params)
     if result is not None:
@@ -49,7 +45,7 @@ def _boundary_uses(arn: str | None) -> int:
 def _serialized_as_aws(original):
     def serialized(handler, action_result):
         status, headers, body = original(handler, action_result)
-        api, params = handler._get_action(), actions.query_params(handler)
+        api, params = handler._get_action(), query_params(handler)
         error = action_result.result
         if isinstance(error, Exception):
             from iamlab.lab.moto.hooks import current_call

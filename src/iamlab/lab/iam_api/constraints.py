@@ -15,7 +15,7 @@ import unicodedata
 
 from moto.core.utils import get_service_model
 
-from iamlab.lab.iam_api.words import API_VERSION, say, validation_error
+from iamlab.lab.iam_api.words import API_VERSION, ECHOES_REFUSED_VALUE, say, validation_error
 
 _CATEGORY = re.compile(r"\\p\{(\w)\}")
 _NOT_NULL = "Value null at '{}' failed to satisfy constraint: Member must not be null"
@@ -152,8 +152,7 @@ def check_request(service: str, params: dict[str, str]) -> None:
     shape = model.operation_model(action).input_shape
     if shape is None:
         return
-    # IAM no longer repeats the refused value in its messages; STS still does.
-    problems = _problems(shape, params, "", "", echo=service == "sts")
+    problems = _problems(shape, params, "", "", echo=service in ECHOES_REFUSED_VALUE)
     for (api, member), word in PATTERN_WORDS.items():
         if api == action and any(p.startswith(f"Value at '{member}'") and "pattern" in p for p in problems):
             raise say(word)

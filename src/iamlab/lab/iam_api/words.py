@@ -28,6 +28,8 @@ STATUS = {
 }
 
 API_VERSION = {"iam": "2010-05-08", "sts": "2011-06-15"}
+# Services whose validation messages still repeat the refused value (IAM no longer does).
+ECHOES_REFUSED_VALUE = frozenset({"sts"})
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 moto is pinned to one minor version because of these. `install()` checks every
 hook point first and raises `HookPointMoved` naming it, so an upgrade that moves
-one fails loudly instead of silently skipping enforcement.
+one fails loudly instead of silently skipping enforcement. `TOUCH_POINTS` are the
+moto names the rest of the lab uses without hooking them; they are checked alike.
 """
 
 from __future__ import annotations
@@ -13,16 +14,26 @@ import sys
 import threading
 import types
 
+import moto.backends as moto_backends
 import moto.core.authorization as moto_authorization
+import moto.core.base_backend as moto_base_backend
+import moto.core.exceptions as moto_exceptions
+import moto.core.parse as moto_parse
+import moto.core.request as moto_request
 import moto.core.responses as moto_responses
 import moto.core.routing as moto_routing
 import moto.core.utils as moto_utils
 import moto.iam.models as moto_iam_models
+import moto.iam.responses as moto_iam_responses
+import moto.moto_api._internal as moto_internal
+import moto.moto_server.werkzeug_app as moto_werkzeug_app
+import moto.organizations.exceptions as moto_organizations_exceptions
 import moto.organizations.models as moto_organizations_models
 import moto.organizations.responses as moto_organizations_responses
 import moto.s3.models as moto_s3_models
 import moto.s3.responses as moto_s3_responses
 import moto.sts.models as moto_sts_models
+import moto.sts.responses as moto_sts_responses
 from moto.core.responses import ActionResult
 from moto.iam.access_control import PermissionResult
 from moto.moto_api._internal import mock_random
@@ -65,6 +76,31 @@ HOOK_POINTS = (
     (moto_organizations_responses.OrganizationsResponse, "attach_policy"),
 )
 
+# moto's names the lab uses outside this package (each module's `from moto... import`, and the
+# backends' own registries); tests/lab/test_moto_hooks.py keeps this list complete.
+TOUCH_POINTS = (
+    (moto_backends, "get_backend"),  # lab/moto/backends.py: every backend
+    (moto_s3_models.s3_backends, "bucket_accounts"),
+    (moto_organizations_models.organizations_backends, "master_accounts"),
+    (moto_parse, "PROTOCOL_PARSERS"),  # services/params.py: a request's parameters
+    (moto_request, "determine_request_protocol"),
+    (moto_routing, "get_service_router"),
+    (moto_utils, "get_service_model"),
+    (moto_exceptions, "ServiceException"),  # authz/gate.py, iam_api: answers the lab gives itself
+    (moto_responses, "ActionResult"),
+    (moto_iam_responses, "IamResponse"),
+    (moto_sts_responses, "TokenResponse"),
+    (moto_organizations_models, "OrganizationsBackend"),
+    (moto_organizations_responses, "OrganizationsResponse"),  # authz/organizations.py: AttachPolicy
+    (moto_organizations_exceptions, "PolicyTypeNotEnabledException"),
+    (moto_base_backend, "BackendDict"),  # core.py, wire/: the server moto runs
+    (moto_internal, "mock_random"),
+    (moto_werkzeug_app, "DomainDispatcherApplication"),
+    (moto_werkzeug_app, "create_backend_app"),
+    (moto_werkzeug_app, "BackendRequest"),
+    (moto_werkzeug_app, "MotoRequestHandler"),
+)
+
 _installed = False
 _active = {"lab": None}
 _call = threading.local()
@@ -84,7 +120,7 @@ def set_current_call(value) -> None:
 
 
 def check_hook_points() -> None:
-    for owner, name in HOOK_POINTS:
+    for owner, name in HOOK_POINTS + TOUCH_POINTS:
         # a dunder such as __init__ always exists; what matters is that the class still defines its own
         if not (name in vars(owner) if name.startswith("__") else hasattr(owner, name)):
             raise HookPointMoved(f"moto no longer has {getattr(owner, '__name__', owner)}.{name}")

@@ -5,16 +5,26 @@ named as botocore's input shapes name them: `${TableName}` from `TableName`,
 `${RepositoryName}` from `repositoryName`, a whole ARN from any parameter holding one of
 the right type. A service adapter subclasses it only for what the default cannot know:
 a variable held under another name (`sources`), a value to convert (`value`, e.g. a queue
-URL), its resource policy, or its own denial shape.
+URL), its resource policy, its own denial shape, or (IAM, STS, S3, CloudWatch) the whole
+question (`resolve`, `describe`).
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+from iamlab.i18n import _
+from iamlab.lab import accounts
+from iamlab.lab.authz import passrole
+from iamlab.lab.authz.context import tag_dict
+from iamlab.lab.authz.policies import as_policy
+from iamlab.lab.moto import backends
 from iamlab.lab.services import reference
+from iamlab.lab.services.params import api_of, folded_params, request_params
+from iamlab.lab.wire.errors import AWSError
+from iamlab.policy.statement import as_list
 
 # An API that creates resources of a type, or lists them without naming one, is authorized
 # against the type with "*" for the id ("arn:aws:ec2:...:instance/*" for RunInstances,
@@ -25,20 +35,42 @@ UNNAMED_VERBS = (
 )
 
 
+@dataclass
+class Operation:
+    """One authorization question: may the caller do `action` on `resource` with `context`?"""
+
+    api: str
+    action: str
+    resource: str
+    context: dict = field(default_factory=dict)
+    # more questions the request asks: (action, resource) or (action, resource, extra context)
+    also: list[tuple] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Denial:
     """How a service says "not authorized": its error code, HTTP status and wire protocol.
 
-    `protocol` None lets the request's own headers choose (see `errors.protocol_of`).
+    `protocol` None lets the request's own headers choose (see `errors.protocol_of`); a named
+    protocol also words the front door's refusals (`errors.WORDS`).
     """
 
     code: str = "AccessDenied"
     status: int = 403
     protocol: str | None = None
     preface: str = ""  # text the service puts before the standard message
+    basic: bool = False  # the denial carries only the basic sentence, not the engine's reason (STS)
 
     def message(self, text: str) -> str:
         return f"{self.preface}{text}"
+
+    def text(self, decision) -> str:
+        """What the service says about the denied `decision`, before any preface."""
+        return decision.basic_message if self.basic else decision.message
+
+    def error(self, text: str) -> AWSError:
+        """`text` as the service's own denial: its code, status and wording."""
+        return AWSError(self.code, self.message(text), self.status)
 
 
 @dataclass(frozen=True)
@@ -62,12 +94,67 @@ class Adapter:
     actions: dict[str, str] = {}  # API -> IAM action name, where they differ
     # template variable ("Var", or "type:Var" for one resource type) -> the parameters that can hold it
     sources: dict[str, tuple[str, ...]] = {}
+    # A request for another account's resource is served by that account's backend (moto would
+    # look in the caller's); False where moto finds the owner itself or the service never needs it.
+    served_by_owner = True
+    endpoint_region: str | None = None  # a global service's one endpoint region (IAM: us-east-1)
 
     def __init__(self, service: str):
         self.service = service
         self.prefix = self.prefix or service
 
     # -- the question --------------------------------------------------------------------------
+    def describe(self, handler, moto_resource: str, caller, where: Where) -> Operation:
+        """The IAM question behind the request `handler` is serving: its action, resources,
+        request tags (`aws:RequestTag/*`) and the roles it passes (`iam:PassRole`)."""
+        api = api_of(handler, self.service)
+        op = Operation(api=api, action=self.action(api), resource=moto_resource or "*")
+        params = folded_params(handler)
+        self.resolve(op, handler, params, caller, where)
+        _request_tags(op, params)
+        parsed_url = getattr(handler, "parsed_url", None)
+        op.also.extend(
+            passrole.questions(
+                self.prefix,
+                api,
+                params,
+                getattr(handler, "body", None),
+                parsed_url.path if parsed_url else "",
+                backends.iam(where.account),
+                where.region,
+            )
+        )
+        return op
+
+    def resolve(self, op: Operation, handler, params: dict, caller, where: Where) -> None:
+        """Set `op`'s IAM action, the resources it is authorized against and its request tags.
+
+        A request whose resource cannot be told is refused: deciding it against "*" would let a
+        Deny that names one resource miss it.
+        """
+        params = request_params(handler, op.api)  # as the model shapes them, whatever the protocol
+        try:
+            operations = self.operations(op.api, params, where)
+            if not operations:
+                raise Unresolved(op.api)
+        except Unresolved:
+            message = _(
+                "iamlab cannot tell which resource {action} acts on from this request, so it refuses it "
+                'rather than decide it against "*".'
+            ).format(action=self.action(op.api))
+            raise AWSError(self.denial.code, message, self.denial.status) from None
+        (op.action, op.resource), *rest = operations
+        op.also.extend(rest)
+        if not rest and reference.tagged(op.action, op.resource):
+            # Tags of one resource only: the gate shares one context among all of a call's resources.
+            tags = self.resource_tags(op.resource, where_of(op.resource, where))
+            op.context.update({f"aws:ResourceTag/{k}": v for k, v in tags.items()})
+        tags = params.get("Tags") or params.get("tags")
+        tags = tag_dict(tags) if isinstance(tags, list) else tags if isinstance(tags, dict) else {}
+        if tags and "aws:TagKeys" not in op.context:
+            op.context.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
+            op.context["aws:TagKeys"] = list(tags)
+
     def operations(self, api: str, params: dict, where: Where) -> list[tuple[str, str]]:
         """Every (IAM action, resource ARN) the call is authorized as, the one AWS reports first."""
         action = self.action(api)
@@ -125,7 +212,24 @@ class Adapter:
         """The template value (or a whole ARN) for `variable` as the request gave it; None: unknown."""
         return raw
 
+    def before_action(self, gate, call, handler, op: Operation, params: dict[str, str]) -> None:
+        """Once the caller is authorized: refuse what the service refuses before acting (raise
+        `AWSError`), or answer the request itself (set `call.answer`, raise `Refused`)."""
+
     # -- resource-based policy -----------------------------------------------------------------
+    def owner(self, arn: str) -> str | None:
+        """The account that owns the resource `arn`; None when its ARN does not say."""
+        return accounts.account_of_arn(arn)
+
+    def policy(self, action: str, arn: str, where: Where):
+        """The resource-based policy AWS consults for `action` on `arn`, read in the account that
+        owns it, as an engine Policy; None when there is none."""
+        found = self.resource_policy(arn, where_of(arn, where))
+        if found is None:
+            return None
+        name, document = found
+        return as_policy(document, kind="resource", name=name, source_type="resource")
+
     def resource_policy(self, arn: str, where: Where) -> tuple[str, str] | None:
         """(name, document) of the policy attached to the resource `arn`, if the service keeps one."""
         return None
@@ -139,9 +243,18 @@ class Adapter:
         return False
 
     def backend_for(self, where: Where):
-        from moto.backends import get_backend
+        return backends.backend(self.backend or self.service, where.account, where.region)
 
-        return get_backend(self.backend or self.service)[where.account][where.region]
+
+def _request_tags(op: Operation, params: dict) -> None:
+    """`aws:RequestTag/*` and `aws:TagKeys` for requests that tag (Tag*, Create* with tags, sessions)."""
+    tags = tag_dict(params.get("Tags"))
+    if tags:
+        for key, value in tags.items():
+            op.context[f"aws:RequestTag/{key}"] = value
+        op.context["aws:TagKeys"] = list(tags)
+    elif op.api.startswith("Untag") and params.get("TagKeys"):
+        op.context["aws:TagKeys"] = as_list(params["TagKeys"])
 
 
 def where_of(arn: str, fallback: Where) -> Where:

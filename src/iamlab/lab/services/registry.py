@@ -2,35 +2,43 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 from iamlab.lab.services.adapter import Adapter
 from iamlab.lab.services.awslambda import Lambda
+from iamlab.lab.services.cloudwatch import CloudWatch
 from iamlab.lab.services.dynamodb import DynamoDB
 from iamlab.lab.services.ec2 import EC2
 from iamlab.lab.services.ecr import ECR
+from iamlab.lab.services.iam import IAM
 from iamlab.lab.services.kms import KMS
 from iamlab.lab.services.organizations import Organizations
+from iamlab.lab.services.s3 import S3
 from iamlab.lab.services.secretsmanager import SecretsManager
 from iamlab.lab.services.sns import SNS
 from iamlab.lab.services.sqs import SQS
 from iamlab.lab.services.ssm import SSM
+from iamlab.lab.services.sts import STS
 
 ADAPTERS: dict[str, type[Adapter]] = {
     "dynamodb": DynamoDB,
     "ec2": EC2,
     "ecr": ECR,
+    "iam": IAM,
     "kms": KMS,
     "lambda": Lambda,
+    "monitoring": CloudWatch,
     "organizations": Organizations,
+    "s3": S3,
     "secretsmanager": SecretsManager,
     "sns": SNS,
     "sqs": SQS,
     "ssm": SSM,
+    "sts": STS,
 }
 
 
-@cache
+@lru_cache(maxsize=256)  # bounded: requests may name any service
 def adapter_for(service: str) -> Adapter:
     """The adapter for a signing name (or IAM prefix); the generic one for services without their own."""
     return ADAPTERS.get(service, Adapter)(service)
@@ -38,4 +46,15 @@ def adapter_for(service: str) -> Adapter:
 
 def wire_protocol(service: str) -> str | None:
     """The wire protocol of the service's errors, when its requests' headers cannot tell it."""
-    return adapter_for(service).denial.protocol
+    return ADAPTERS.get(service, Adapter).denial.protocol
+
+
+def endpoint_region(service: str | None) -> str | None:
+    """A global service's one endpoint region (its `aws:RequestedRegion`); None for regional ones."""
+    return ADAPTERS.get(service, Adapter).endpoint_region
+
+
+def owner_of(arn: str) -> str | None:
+    """The account that owns the resource `arn`, as its service tells (a bucket's creator for S3)."""
+    parts = arn.split(":", 3)
+    return adapter_for(parts[2]).owner(arn) if len(parts) == 4 and parts[0] == "arn" else None

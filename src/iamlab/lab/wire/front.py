@@ -20,16 +20,17 @@ from dataclasses import dataclass
 from botocore.model import OperationNotFoundError
 from moto.moto_server.werkzeug_app import BackendRequest
 
-from iamlab.lab import accounts
 from iamlab.lab.journal import Entry
-from iamlab.lab.moto import hooks
+from iamlab.lab.moto import backends, hooks
+from iamlab.lab.services.registry import wire_protocol
 from iamlab.lab.wire import errors, sigv4, streaming
 from iamlab.lab.wire import request as wire
-from iamlab.lab.wire.errors import AWSError
+from iamlab.lab.wire.errors import AWSError, refusal
 from iamlab.lab.wire.identity import resolve
 
 _request_ids = itertools.count(1)
 _ids_lock = threading.Lock()
+_CONTROL_APPS = frozenset({"moto_api", "instance_metadata"})  # moto's own apps, never served to a request
 
 
 @dataclass
@@ -69,7 +70,7 @@ class Front:
         """Serve one request; never raises, so a learner never sees a 500 from inside iamlab."""
         request_id = self._request_id()
         request = None
-        service = "unknown"
+        service, protocol = "unknown", None
         try:
             request = wire.read_request(environ)
             try:
@@ -78,12 +79,14 @@ class Front:
                 raise AWSError(
                     "MissingAuthenticationToken", "Request is missing Authentication Token"
                 ) from None
-            service = claim.service
-            sigv4.check_scope(claim, self.lab.clock.now(), self.lab.region, dt.datetime.now(dt.timezone.utc))
-            caller = self._authenticate(environ, request, claim)
+            service, protocol = claim.service, wire_protocol(claim.service)
+            sigv4.check_scope(
+                claim, self.lab.clock.now(), self.lab.region, dt.datetime.now(dt.timezone.utc), protocol
+            )
+            caller = self._authenticate(environ, request, claim, protocol)
         except AWSError as error:
             self._record_refusal(error, request.headers if request else {}, request_id)
-            return self._refuse(error, service, request, request_id)
+            return self._refuse(error, protocol, request, request_id)
         call = Call(
             caller=caller,
             service=service,
@@ -95,46 +98,46 @@ class Front:
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = caller.account_id  # moto serves the caller's own account
         hooks.set_current_call(call)
         try:
-            status, out_headers, out_body = self._run_moto(claim, environ)
+            status, out_headers, out_body = self._run_moto(claim, environ, protocol)
         except Exception as error:  # moto could not serve it: an AWS-shaped answer, never a traceback
             status, out_headers, out_body = self._refuse(
-                _unserved(error, service, gated=call.operation is not None), service, request, request_id
+                _unserved(error, protocol, gated=call.operation is not None), protocol, request, request_id
             )
         finally:
             hooks.set_current_call(None)
         if call.refusal is not None:
-            return self._refuse(call.refusal, service, request, request_id)
+            return self._refuse(call.refusal, protocol, request, request_id)
         if call.answer is not None:
             status, out_headers, out_body = call.answer
             return status, dict(out_headers), out_body.encode() if isinstance(out_body, str) else out_body
         if status < 400 and call.operation is None:  # moto acted without asking the gate: fail closed
             self.lab.gate.refuse_ungated(call, f"{request.method} {request.raw_path}")
-            return self._refuse(call.refusal, service, request, request_id)
+            return self._refuse(call.refusal, protocol, request, request_id)
         if status >= 400 and out_headers.get("Content-Type", "").startswith("text/html"):
-            return self._refuse(_not_served(status, service), service, request, request_id)
+            return self._refuse(refusal("not_served", protocol), protocol, request, request_id)
         return status, out_headers, out_body
 
-    def _authenticate(self, environ, request, claim):
+    def _authenticate(self, environ, request, claim, protocol: str | None):
         """The caller, once key, token and signature hold; the body is read only after the key."""
         headers = request.headers
         account = self.lab.accounts.owner_of_key(claim.access_key_id) or self.lab.account_id
         caller = resolve(
-            accounts.iam_of(account),
-            accounts.sts_of(account),
+            backends.iam(account),
+            backends.sts(account),
             claim.access_key_id,
             headers.get("x-amz-security-token") or dict(request.query).get("X-Amz-Security-Token"),
-            claim.service,
+            protocol,
             self.lab.clock.utcnow_naive(),
         )
         body = None
         if sigv4.needs_body(claim, headers):
-            body = wire.read_body(environ, request, claim.service)
+            body = wire.read_body(environ, request, protocol)
         if not sigv4.signature_matches(
             claim, caller.secret_access_key, request.method, request.raw_path, request.query, headers, body
         ):
-            raise AWSError("SignatureDoesNotMatch", _signature_message(claim.service))
+            raise refusal("signature", protocol)
         if body is None:
-            body = wire.read_body(environ, request, claim.service)
+            body = wire.read_body(environ, request, protocol)
         if streaming.is_streaming(headers):
             decoded = streaming.decode(body, headers, sigv4.chunk_signer(claim, caller.secret_access_key))
             body = decoded.body
@@ -151,19 +154,20 @@ class Front:
         environ["wsgi.input_terminated"] = False
         return caller
 
-    def _refuse(self, error: AWSError, service: str, request, request_id: str):
-        """AWS's error in the client's protocol; the connection closes if its body was left unread."""
+    def _refuse(self, error: AWSError, protocol: str | None, request, request_id: str):
+        """AWS's error in the client's protocol (the service's, if it declares one); the connection
+        closes if its body was left unread."""
         headers = request.headers if request else {}
         status, out_headers, body = errors.render(
-            error, errors.protocol_of(service, headers, request.raw_path if request else "/"), request_id
+            error, errors.protocol_of(protocol, headers, request.raw_path if request else "/"), request_id
         )
         if request is None or (request.has_body and not request.body_read):
             out_headers["Connection"] = "close"
         return status, out_headers, body
 
-    def _run_moto(self, claim, environ) -> tuple[int, dict[str, str], bytes]:
+    def _run_moto(self, claim, environ, protocol: str | None) -> tuple[int, dict[str, str], bytes]:
         captured = {}
-        app = self._app_for(claim, environ)
+        app = self._app_for(claim, environ, protocol)
 
         def start_response(status, headers, exc_info=None):
             captured["status"] = int(status.split()[0])
@@ -177,7 +181,7 @@ class Front:
                 chunks.close()
         return captured["status"], dict(captured["headers"]), body
 
-    def _app_for(self, claim, environ):
+    def _app_for(self, claim, environ, protocol: str | None):
         """moto's app for the service the lab authenticated, never one chosen by another header.
 
         moto's router reads the first `Credential=` of the Authorization header (or guesses from
@@ -187,11 +191,11 @@ class Front:
         try:
             host = self.dispatcher.infer_service_region_host(probe, environ.get("PATH_INFO", ""))
         except (LookupError, AttributeError, ValueError):  # e.g. an X-Amz-Target of another service
-            raise _not_served(404, claim.service) from None
+            raise refusal("not_served", protocol) from None
         app = self._apps.get(host)
         if app is None:
             backend = self.dispatcher.get_backend_for_host(host)
-            if backend is None or backend in ("moto_api", "instance_metadata"):
+            if backend is None or backend in _CONTROL_APPS:
                 raise AWSError(
                     "UnknownOperationException", f"The lab does not serve the {claim.service} API.", 404
                 )
@@ -199,7 +203,7 @@ class Front:
                 app = self.dispatcher.app_instances.get(backend)
                 if app is None:
                     app = self.dispatcher.app_instances[backend] = self.dispatcher.create_app(backend)
-                    if backend == "s3":
+                    if protocol == "s3":  # S3's REST protocol stores any body as sent
                         app.request_class = _BodyAsSent
             app = self._apps.setdefault(host, app)
         return app
@@ -219,14 +223,14 @@ class Front:
         )
 
 
-def _unserved(error: Exception, service: str, *, gated: bool) -> AWSError:
+def _unserved(error: Exception, protocol: str | None, *, gated: bool) -> AWSError:
     """moto could not serve the request. Before the gate it was still reading the client's input, so
     the input was malformed: AWS's 4xx for that. An operation moto lacks is, to the client, one the
     service does not offer. Only a failure after authorization is the lab's own (500)."""
     if isinstance(error, AWSError):  # the lab's own refusal on the way to moto
         return error
     if isinstance(error, (NotImplementedError, OperationNotFoundError)):
-        return _not_served(404, service)
+        return refusal("not_served", protocol)
     if isinstance(error, (OSError, EOFError, zlib.error)):  # e.g. `Content-Encoding: gzip` on plain bytes
         return AWSError("BadRequest", "An error occurred when parsing the HTTP request.", 400)
     if isinstance(error, (ValueError, TypeError, KeyError)) or not gated:
@@ -235,17 +239,6 @@ def _unserved(error: Exception, service: str, *, gated: bool) -> AWSError:
             f"1 validation error detected: a parameter has a value of the wrong type or shape ({error}).",
         )
     return AWSError("InternalFailure", f"The lab could not serve this request ({type(error).__name__}).", 500)
-
-
-def _not_served(status: int, service: str) -> AWSError:
-    """moto has no such operation (an HTML page, or no route): AWS's error for the same."""
-    if service == "s3":
-        return AWSError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
-    return AWSError(
-        "InvalidAction",
-        "The action or operation requested is invalid. Verify that the action is typed correctly.",
-        400,
-    )
 
 
 def _as_plain_upload(environ, trailers: dict[str, str]) -> None:
@@ -271,18 +264,6 @@ class _BodyAsSent(BackendRequest):
     @property
     def want_form_data_parsed(self) -> bool:
         return self.method == "POST" and self.mimetype == "multipart/form-data"
-
-
-def _signature_message(service: str) -> str:
-    if service == "s3":
-        return (
-            "The request signature we calculated does not match the signature you provided. "
-            "Check your key and signing method."
-        )
-    return (
-        "The request signature we calculated does not match the signature you provided. "
-        "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
-    )
 
 
 def _reason(status: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from iamlab.lab.wire.errors import AWSError
+from iamlab.lab.wire.errors import refusal
 
 
 @dataclass
@@ -49,55 +49,37 @@ class Caller:
         return self.role.arn if self.kind == "assumed-role" and self.role is not None else self.arn
 
 
-def _invalid_key(service: str) -> AWSError:
-    if service == "s3":
-        return AWSError(
-            "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records."
-        )
-    return AWSError("InvalidClientTokenId", "The security token included in the request is invalid.")
-
-
-def _bad_token(service: str) -> AWSError:
-    if service == "s3":
-        return AWSError("InvalidToken", "The provided token is malformed or otherwise invalid.")
-    return AWSError("InvalidClientTokenId", "The security token included in the request is invalid.")
-
-
-def _expired(service: str) -> AWSError:
-    if service == "s3":
-        return AWSError("ExpiredToken", "The provided token has expired.")
-    return AWSError("ExpiredToken", "The security token included in the request is expired")
-
-
 def resolve(
-    iam, sts, access_key_id: str, session_token: str | None, service: str, now: dt.datetime
+    iam, sts, access_key_id: str, session_token: str | None, protocol: str | None, now: dt.datetime
 ) -> Caller:
-    """The caller behind `access_key_id`, or AWS's refusal for a bad key, token or expiry."""
+    """The caller behind `access_key_id`, or AWS's refusal for a bad key, token or expiry
+    (in the words of the service's `protocol`)."""
     key = iam.access_keys.get(access_key_id)
     if key is None or key.status != "Active":
-        raise _invalid_key(service)
+        raise refusal("invalid_key", protocol)
     if key.role_arn is None:
         if session_token:
-            raise _bad_token(service)
+            raise refusal("bad_token", protocol)
         user = iam.users.get(key.user_name)
         if user is None or not any(own is key for own in user.access_keys):
-            raise _invalid_key(service)  # the key belonged to a user who was deleted, whatever the name
+            # the key belonged to a user who was deleted, whatever the name
+            raise refusal("invalid_key", protocol)
         arn = f"arn:aws:iam::{iam.account_id}:user{user.path}{user.name}"
         return Caller(arn, iam.account_id, "user", user.name, user.id, key.secret_access_key, user=user)
     session = sts.get_assumed_role_from_access_key(access_key_id)
     if session is None:
-        raise _invalid_key(service)
+        raise refusal("invalid_key", protocol)
     if not session_token or session_token != session.session_token:
-        raise _bad_token(service)
+        raise refusal("bad_token", protocol)
     if now >= session.expiration:
-        raise _expired(service)
+        raise refusal("expired", protocol)
     extras = getattr(session, "iamlab_extras", None)
     try:
         role = iam.get_role_by_arn(session.role_arn)
     except Exception:  # the role was deleted: its sessions die with it, as in AWS
-        raise _bad_token(service) from None
+        raise refusal("bad_token", protocol) from None
     if extras is None or extras.role_id != role.id:  # a new role of the same name is another principal
-        raise _bad_token(service)
+        raise refusal("bad_token", protocol)
     return Caller(
         arn=session.arn,
         account_id=iam.account_id,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from iamlab.lab.wire import sigv4
-from iamlab.lab.wire.errors import AWSError
+from iamlab.lab.wire.errors import AWSError, refusal
 
 # The largest body the lab accepts in one request. AWS takes up to 5 GB in one S3 PUT; a lab
 # living in a notebook kernel keeps to a size a learner's files fit in and its memory survives.
@@ -98,9 +98,10 @@ def is_control_path(raw_path: str) -> bool:
     return normalised_path(raw_path).startswith(_CONTROL_PREFIXES)
 
 
-def read_body(environ, request: WireRequest, service: str) -> bytes:
-    """The body, read only up to the lab's limit; a larger one is refused before it is read."""
-    limit_error = _too_large(service, request.length)
+def read_body(environ, request: WireRequest, protocol: str | None) -> bytes:
+    """The body, read only up to the lab's limit; a larger one is refused (in the words of the
+    service's `protocol`) before it is read."""
+    limit_error = refusal("too_large", protocol)
     if request.length is not None and request.length > MAX_BODY:
         raise limit_error
     stream = environ["wsgi.input"]
@@ -133,8 +134,3 @@ def _read_exactly(stream, length: int) -> bytes:
         remaining -= len(part)
     return b"".join(parts)
 
-
-def _too_large(service: str, proposed: int | None) -> AWSError:
-    if service == "s3":
-        return AWSError("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400)
-    return AWSError("RequestEntityTooLarge", "Request size exceeded the maximum allowed size.", 413)

@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from iamlab.lab.wire import aws_names, streaming
-from iamlab.lab.wire.errors import AWSError
+from iamlab.lab.wire.errors import AWSError, refusal
 
 UNSIGNED_PAYLOADS = ("UNSIGNED-PAYLOAD", "STREAMING-")
+# Signing names whose canonical request carries the path exactly as sent: "Each path segment must
+# be URI-encoded twice (except for Amazon S3 which only gets URI-encoded once)" (SigV4 reference).
+PATH_AS_SENT = frozenset({"s3"})
 
 
 @dataclass(frozen=True)
@@ -171,38 +174,30 @@ MAX_PRESIGNED_EXPIRY = 604800  # seconds: a week
 
 
 def check_scope(
-    claim: SignedRequest, now: dt.datetime, lab_region: str, wall: dt.datetime | None = None
+    claim: SignedRequest,
+    now: dt.datetime,
+    lab_region: str,
+    wall: dt.datetime | None = None,
+    protocol: str | None = None,
 ) -> None:
     """Refuse a signature AWS would refuse before looking at the key: wrong service, region,
-    date, unsigned host, or a time too far from now.
+    date, unsigned host, or a time too far from now, in the words of the service's `protocol`.
 
     `now` is the lab clock's time. A lesson may move that clock forward on purpose while real
     clients keep signing with the machine's clock (`wall`), so a request within 15 minutes of
     either is current; a presigned URL expires by whichever of the two is later.
     """
-    s3 = claim.service == "s3"
     if not aws_names.is_signing_name(claim.service):
         correct = aws_names.signing_name_like(claim.service) or claim.service.lower()
         raise AWSError(
             "SignatureDoesNotMatch", f"Credential should be scoped to correct service: '{correct}'. "
         )
     if claim.region not in aws_names.regions():
-        if s3:
-            raise AWSError(
-                "AuthorizationHeaderMalformed",
-                f"The authorization header is malformed; the region '{claim.region}' is wrong; "
-                f"expecting '{lab_region}'",
-                400,
-            )
-        raise AWSError(
-            "SignatureDoesNotMatch", f"Credential should be scoped to a valid region, not '{claim.region}'. "
-        )
+        raise refusal("wrong_region", protocol, region=claim.region, expected=lab_region)
     if "host" not in claim.signed_headers or any(
         h != h.strip().lower() or not h for h in claim.signed_headers
     ):
-        if s3:
-            raise AWSError("AccessDenied", "There were headers present in the request which were not signed")
-        raise _incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+        raise refusal("unsigned_headers", protocol)
     try:
         signed_at = _basic_iso8601(claim.amz_date)
     except ValueError:
@@ -211,22 +206,21 @@ def check_scope(
             presigned=claim.presigned,
         ) from None
     if claim.date != claim.amz_date[:8]:
-        if s3:
-            raise AWSError(
-                "AuthorizationHeaderMalformed",
-                "The authorization header is malformed; Invalid credential date. "
-                "Date is not the same as X-Amz-Date.",
-                400,
-            )
-        raise AWSError(
-            "SignatureDoesNotMatch",
-            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
-            f"'{claim.date}' != '{claim.amz_date[:8]}', from '{claim.amz_date}'.",
+        raise refusal(
+            "date_mismatch", protocol, date=claim.date, day=claim.amz_date[:8], amz_date=claim.amz_date
         )
     if claim.presigned:
         _check_expiry(claim, signed_at, max(now, wall or now))
     elif not any(abs(signed_at - current) <= MAX_SKEW for current in (now, wall or now)):
-        _refuse_skew(claim, signed_at, now)
+        kind = "skew_past" if signed_at < now else "skew_future"
+        raise refusal(
+            kind,
+            protocol,
+            amz_date=claim.amz_date,
+            now=now.strftime(AMZ_DATE),
+            earliest=(now - MAX_SKEW).strftime(AMZ_DATE),
+            latest=(now + MAX_SKEW).strftime(AMZ_DATE),
+        )
 
 
 def _basic_iso8601(text: str) -> dt.datetime:
@@ -254,27 +248,6 @@ def _check_expiry(claim: SignedRequest, signed_at: dt.datetime, now: dt.datetime
         raise AWSError("AccessDenied", "Request is not yet valid")
 
 
-def _refuse_skew(claim: SignedRequest, signed_at: dt.datetime, now: dt.datetime) -> None:
-    if claim.service == "s3":
-        raise AWSError(
-            "RequestTimeTooSkewed",
-            "The difference between the request time and the current time is too large.",
-            403,
-        )
-    stamp = now.strftime(AMZ_DATE)
-    if signed_at < now:
-        raise AWSError(
-            "SignatureDoesNotMatch",
-            f"Signature expired: {claim.amz_date} is now earlier than "
-            f"{(now - MAX_SKEW).strftime(AMZ_DATE)} ({stamp} - 15 min.)",
-        )
-    raise AWSError(
-        "SignatureDoesNotMatch",
-        f"Signature not yet current: {claim.amz_date} is still later than "
-        f"{(now + MAX_SKEW).strftime(AMZ_DATE)} ({stamp} + 15 min.)",
-    )
-
-
 def _encode(text: str) -> str:
     return quote(text, safe="-_.~")
 
@@ -286,7 +259,7 @@ def canonical_query(query: list[tuple[str, str]], presigned: bool) -> str:
 
 def canonical_path(raw_path: str, service: str) -> str:
     """S3 signs the path as sent; every other service signs it normalised and encoded twice."""
-    if service == "s3":
+    if service in PATH_AS_SENT:
         return raw_path or "/"
     return quote(_without_dot_segments(raw_path), safe="/~")
 

@@ -134,7 +134,10 @@ class Gate:
                 action=action,
                 resource=resource,
                 resource_account=owner,
-                context=context | (extra[0] if extra else {}) | {"aws:ResourceAccount": owner},
+                context=context
+                | services.resource_tags(action, resource, self.account_id, self.lab.region)
+                | (extra[0] if extra else {})
+                | {"aws:ResourceAccount": owner},
             )
             decision = services.evaluate(
                 request,

@@ -43,15 +43,25 @@ def describe(op, handler, service: str, account: str) -> None:
         raise AWSError(adapter.denial.code, message, adapter.denial.status) from None
     (op.action, op.resource), *rest = operations
     op.also.extend(rest)
-    if not rest and reference.tagged(op.action, op.resource):
-        # Tags of one resource only: the gate shares one context among all of a call's resources.
-        tags = adapter.resource_tags(op.resource, where_of(op.resource, where))
-        op.context.update({f"aws:ResourceTag/{k}": v for k, v in tags.items()})
     tags = params.get("Tags") or params.get("tags")
     tags = tag_dict(tags) if isinstance(tags, list) else tags if isinstance(tags, dict) else {}
     if tags and "aws:TagKeys" not in op.context:
         op.context.update({f"aws:RequestTag/{k}": v for k, v in tags.items()})
         op.context["aws:TagKeys"] = list(tags)
+
+
+def resource_tags(action: str, resource: str, account: str, region: str) -> dict[str, str]:
+    """`aws:ResourceTag/*` of `resource` alone, for the one question about it.
+
+    A call on several resources asks one question per resource, each with that resource's own
+    tags: a Deny on a tag stops the call if any one of them carries it, and an Allow on a tag
+    allows it only if every one does. The request's shared context never holds them.
+    """
+    if resource == "*" or not reference.tagged(action, resource):
+        return {}
+    adapter = adapter_for(action.split(":", 1)[0])
+    tags = adapter.resource_tags(resource, where_of(resource, Where(account, region)))
+    return {f"aws:ResourceTag/{k}": v for k, v in tags.items()}
 
 
 def resource_policy(request, account: str, region: str):

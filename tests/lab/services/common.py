@@ -7,6 +7,12 @@ from tests.lab.helpers import doc, new_role, new_user, trusting
 
 ACCOUNT = "123456789012"
 REGION = "ap-northeast-2"
+# A DynamoDB table keyed by "id", billed per request.
+TABLE = {
+    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+    "BillingMode": "PAY_PER_REQUEST",
+}
 
 
 def user_arn(name: str) -> str:

@@ -8,15 +8,10 @@ call only when every one of them does. Each service below keeps tags its own way
 import pytest
 
 from tests.lab.helpers import allow, deny, error_code
-from tests.lab.services.common import ACCOUNT, REGION, client_of, create_functions
+from tests.lab.services.common import ACCOUNT, REGION, TABLE, client_of, create_functions
 
 PROD = [{"Key": "env", "Value": "prod"}]
 ON_PROD = {"StringEquals": {"aws:ResourceTag/env": "prod"}}
-TABLE = {
-    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-    "BillingMode": "PAY_PER_REQUEST",
-}
 ITEM = {"id": {"S": "1"}}
 
 

@@ -30,7 +30,7 @@ def describe(op, handler, service: str, account: str) -> None:
     """
     adapter = adapter_for(service)
     where = Where(account, getattr(handler, "region", None) or "us-east-1")
-    params = request_params(handler, op.api)
+    params = request_params(handler, op.api, service)
     try:
         operations = adapter.operations(op.api, params, where)
         if not operations:

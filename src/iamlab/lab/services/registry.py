@@ -9,6 +9,7 @@ from iamlab.lab.services.awslambda import Lambda
 from iamlab.lab.services.dynamodb import DynamoDB
 from iamlab.lab.services.ec2 import EC2
 from iamlab.lab.services.ecr import ECR
+from iamlab.lab.services.es import OpenSearch
 from iamlab.lab.services.kms import KMS
 from iamlab.lab.services.organizations import Organizations
 from iamlab.lab.services.secretsmanager import SecretsManager
@@ -20,6 +21,7 @@ ADAPTERS: dict[str, type[Adapter]] = {
     "dynamodb": DynamoDB,
     "ec2": EC2,
     "ecr": ECR,
+    "es": OpenSearch,
     "kms": KMS,
     "lambda": Lambda,
     "organizations": Organizations,

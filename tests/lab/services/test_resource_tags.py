@@ -121,10 +121,8 @@ CASES = {
         "kms:ReEncrypt*",
         "AccessDeniedException",
         _keys,
-        # Decrypting under the first key and encrypting under the last: two keys, two questions.
-        lambda client, keys, blob: client.re_encrypt(
-            CiphertextBlob=blob, SourceKeyId=keys[0], DestinationKeyId=keys[-1]
-        ),
+        # The ciphertext names the first key (no SourceKeyId): decrypting under it, encrypting under the last.
+        lambda client, keys, blob: client.re_encrypt(CiphertextBlob=blob, DestinationKeyId=keys[-1]),
     ),
 }
 

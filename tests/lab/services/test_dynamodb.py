@@ -91,9 +91,8 @@ def test_an_explicit_deny_in_the_table_policy_wins_over_the_users_allow(lab, tab
     dynamodb.delete_table(TableName="audit")
 
 
-def test_the_table_policy_covers_its_indexes_only_where_it_names_them(lab):
-    """ "You can control index permissions using the base table's policy" (PutResourcePolicy)."""
-    admin = lab.admin_session().client("dynamodb")
+def _table_with_index(admin) -> dict:
+    """Table "orders" with a global secondary index "by-day"; the arguments of a query on the index."""
     admin.create_table(
         TableName="orders",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
@@ -110,14 +109,35 @@ def test_the_table_policy_covers_its_indexes_only_where_it_names_them(lab):
         ],
         BillingMode="PAY_PER_REQUEST",
     )
-    query = {"KeyConditionExpression": "#d = :d", "ExpressionAttributeNames": {"#d": "day"}}
-    query |= {"ExpressionAttributeValues": {":d": {"S": "mon"}}, "TableName": "orders", "IndexName": "by-day"}
+    query = {"TableName": "orders", "IndexName": "by-day", "KeyConditionExpression": "#d = :d"}
+    names, values = {"#d": "day"}, {":d": {"S": "mon"}}
+    return query | {"ExpressionAttributeNames": names, "ExpressionAttributeValues": values}
+
+
+def test_the_table_policy_covers_its_indexes_only_where_it_names_them(lab):
+    """DynamoDB API Reference, PutResourcePolicy: "You can control index permissions using the base
+    table's policy"."""
+    admin = lab.admin_session().client("dynamodb")
+    query = _table_with_index(admin)
     _put_table_policy(admin, allow("dynamodb:Query", ARN + "orders", **as_principal("mina")))
     dynamodb = client_of(lab, "dynamodb", "mina")
     assert error_code(lambda: dynamodb.query(**query)) == "AccessDeniedException"
     index = ARN + "orders/index/by-day"
     _put_table_policy(admin, allow("dynamodb:Query", [ARN + "orders", index], **as_principal("mina")))
     assert dynamodb.query(**query)["Items"] == []
+
+
+def test_a_query_on_an_index_carries_its_tables_tags(lab):
+    """An index is not tagged itself; a Deny on the table's tag must not miss a query on its index."""
+    admin = lab.admin_session().client("dynamodb")
+    query = _table_with_index(admin)
+    protect = deny("dynamodb:Query", Condition={"StringEquals": {"aws:ResourceTag/env": "prod"}})
+    dynamodb = client_of(lab, "dynamodb", "mina", allow("dynamodb:*"), protect)
+    assert dynamodb.query(**query)["Items"] == []
+    admin.tag_resource(ResourceArn=ARN + "orders", Tags=[{"Key": "env", "Value": "prod"}])
+    code, message = error_of(lambda: dynamodb.query(**query))
+    assert code == "AccessDeniedException"
+    assert f"on resource: {ARN}orders/index/by-day with an explicit deny" in message
 
 
 def test_across_accounts_the_table_policy_and_the_callers_policy_must_both_allow(lab, tables):

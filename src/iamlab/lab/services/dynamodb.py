@@ -58,5 +58,6 @@ class DynamoDB(Adapter):
         return f"resource policy of {holder.split(':', 5)[-1]}", policy.policy_doc
 
     def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
-        table = self.backend_for(where).tables.get(arn.split(":table/", 1)[-1])
+        """An index has no tags of its own: a request on it carries its base table's."""
+        table = self.backend_for(where).tables.get(arn.split(":table/", 1)[-1].split("/", 1)[0])
         return tag_dict(table.tags) if table is not None else {}

@@ -71,17 +71,17 @@ def test_legacy_elasticsearch_api_passes_the_gate(lab):
     """The 2015-01-01 `es` API is served by routes that skip moto's own authorization."""
     key = user_with_key(lab, "nobody")
     es = lab.session(key["AccessKeyId"], key["SecretAccessKey"]).client("es")
-    assert error_code(lambda: es.create_elasticsearch_domain(DomainName="probe")) == "AccessDenied"
+    assert error_code(lambda: es.create_elasticsearch_domain(DomainName="probe")) == "AccessDeniedException"
     admin = lab.admin_session().client("es")
     assert admin.list_domain_names()["DomainNames"] == []
     admin.create_elasticsearch_domain(DomainName="kept")
-    assert error_code(lambda: es.delete_elasticsearch_domain(DomainName="kept")) == "AccessDenied"
+    assert error_code(lambda: es.delete_elasticsearch_domain(DomainName="kept")) == "AccessDeniedException"
     assert [d["DomainName"] for d in admin.list_domain_names()["DomainNames"]] == ["kept"]
     denied = [e for e in lab.journal.entries() if e.principal.endswith("user/nobody")]
     assert (denied[0].action, denied[0].result) == ("es:CreateElasticsearchDomain", "ImplicitlyDenied")
-    # The legacy API's domain name travels in the path, which the resource resolver cannot read yet:
-    # the lab refuses the call rather than decide it against "*", and journals the refusal.
-    assert len(denied) == 2 and not denied[1].allowed
+    # The legacy API's domain name travels in the path: the denial names the domain's ARN.
+    kept = f"arn:aws:es:{lab.region}:{lab.account_id}:domain/kept"
+    assert (denied[1].action, denied[1].resource) == ("es:DeleteElasticsearchDomain", kept)
 
 
 def test_a_route_that_answers_without_asking_the_gate_is_refused(lab):

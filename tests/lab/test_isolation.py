@@ -505,6 +505,7 @@ def test_the_lab_ca_cannot_vouch_for_another_site():
 
     with Lab() as lab:
         authority = lab._authority
+        bundle = authority.bundle  # the CA and its keys are made when first asked for
         forged = authority._sign(
             x509.CertificateBuilder()
             .subject_name(x509.Name([]))
@@ -516,7 +517,7 @@ def test_the_lab_ca_cannot_vouch_for_another_site():
             f.write(forged.public_bytes(serialization.Encoding.PEM))
         server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         server.load_cert_chain(path, authority._leaf_key_file)
-        client = ssl.create_default_context(cafile=authority.bundle)
+        client = ssl.create_default_context(cafile=bundle)
         server_side, client_side = socket.socketpair()
         answering = threading.Thread(target=_accept_tls, args=(server, server_side), daemon=True)
         answering.start()

@@ -17,6 +17,7 @@ def test_moto_minor_version_is_the_pinned_one():
 
 def test_every_hook_point_exists():
     hooks.check_hook_points()
+    hooks.check_lazy_touch_points()
 
 
 def test_a_missing_hook_point_is_reported_by_name(monkeypatch):
@@ -50,6 +51,7 @@ def test_every_moto_name_used_outside_lab_moto_is_a_checked_touch_point():
     """A moto internal the lab uses elsewhere is listed, so a moto that moves it fails by name."""
     points = hooks.HOOK_POINTS + hooks.TOUCH_POINTS
     listed = {(getattr(owner, "__name__", None), name) for owner, name in points}
+    listed |= set(hooks.LAZY_TOUCH_POINTS)
     imported = _moto_imports_outside_the_moto_package()
     assert len(imported) > 10
     assert imported - listed == set()

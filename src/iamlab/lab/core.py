@@ -8,7 +8,6 @@ out here carry only the lab's own keys, config files and endpoint.
 
 from __future__ import annotations
 
-import functools
 import os
 import secrets
 import sys
@@ -28,7 +27,7 @@ from iamlab.lab.clock import LabClock
 from iamlab.lab.journal import Entry, Journal
 from iamlab.lab.moto import hooks
 from iamlab.lab.services.registry import endpoint_region
-from iamlab.lab.wire import transport
+from iamlab.lab.wire import aws_names, transport
 from iamlab.lab.wire.authority import Authority
 from iamlab.lab.wire.front import Front
 from iamlab.lab.wire.proxy import LabProxy
@@ -275,23 +274,8 @@ def _isolated_botocore_session():
     no_env["credentials_file"] = (None, None, os.devnull, None)
     no_env["profile"] = (None, None, None, None)
     session = botocore.session.Session(session_vars=no_env)
-    session.register_component("data_loader", _shared_loader())
+    session.register_component("data_loader", aws_names.package_loader())
     return session
-
-
-@functools.cache
-def _shared_loader():
-    """One botocore model loader for all lab sessions (each new session would re-read the models),
-    reading only botocore's and boto3's own data: never `~/.aws/models` or AWS_DATA_PATH."""
-    import boto3
-    from botocore.loaders import Loader
-
-    class PackageDataLoader(Loader):
-        @property
-        def search_paths(self):  # a fresh list: boto3.Session appends its data folder on every session
-            return [Loader.BUILTIN_DATA_PATH, os.path.join(os.path.dirname(boto3.__file__), "data")]
-
-    return PackageDataLoader(include_default_search_paths=False)
 
 
 class LabSession(boto3.Session):

@@ -23,6 +23,7 @@ RESPONSES = {
     "dynamodb": "moto.dynamodb.responses:DynamoHandler",
     "ec2": "moto.ec2.responses:EC2Response",
     "ecr": "moto.ecr.responses:ECRResponse",
+    "es": "moto.opensearch.responses:OpenSearchServiceResponse",
     "kms": "moto.kms.responses:KmsResponse",
     "lambda": "moto.awslambda.responses:LambdaResponse",
     "organizations": "moto.organizations.responses:OrganizationsResponse",

@@ -66,3 +66,16 @@ def test_an_allow_on_a_key_tag_allows_the_tagged_key_only(lab, keys):
     kms = client_of(lab, "kms", "mina", abac)
     kms.encrypt(KeyId="alias/payments", Plaintext=b"x")
     assert error_code(lambda: kms.encrypt(KeyId=keys["logs"], Plaintext=b"x")) == "AccessDeniedException"
+
+
+def test_decrypt_without_a_key_id_is_decided_against_the_key_in_the_ciphertext(lab, keys):
+    """AWS KMS API Reference, Decrypt: "If the ciphertext was encrypted under a symmetric encryption
+    KMS key, the KeyId parameter is optional. KMS can get this information from metadata that it adds
+    to the symmetric ciphertext blob."."""
+    admin = lab.admin_session().client("kms")
+    blobs = {name: admin.encrypt(KeyId=key, Plaintext=b"hi")["CiphertextBlob"] for name, key in keys.items()}
+    kms = client_of(lab, "kms", "mina", allow("kms:Decrypt", ARN + keys["payments"]))
+    assert kms.decrypt(CiphertextBlob=blobs["payments"])["Plaintext"] == b"hi"
+    code, message = error_of(lambda: kms.decrypt(CiphertextBlob=blobs["logs"]))
+    assert code == "AccessDeniedException"
+    assert f"kms:Decrypt on resource: {ARN}{keys['logs']}" in message

@@ -1,38 +1,18 @@
 """Lambda functions decided by their own ARNs (qualified ones too); the function policy honoured;
 denials as REST-JSON `AccessDeniedException` with HTTP status 403."""
 
-import io
-import zipfile
-
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.lab.helpers import allow, deny, error_code, error_of, new_role, trusting
-from tests.lab.services.common import ACCOUNT, REGION, client_of, user_arn
+from tests.lab.helpers import allow, deny, error_code, error_of
+from tests.lab.services.common import ACCOUNT, REGION, client_of, create_functions, user_arn
 
 ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
 
 
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("handler.py", "def handle(event, context):\n    return event\n")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def functions(lab):
-    role = new_role(lab, "runner", trusting(service="lambda.amazonaws.com"))
-    client = lab.admin_session().client("lambda")
-    for name in ("resize", "report"):
-        client.create_function(
-            FunctionName=name,
-            Runtime="python3.12",
-            Role=role,
-            Handler="handler.handle",
-            Code={"ZipFile": _zip()},
-        )
-    return client
+    return create_functions(lab, {"resize": {}, "report": {}})
 
 
 def test_a_policy_naming_a_function_allows_exactly_that_function(lab, functions):

@@ -4,7 +4,7 @@ The gate decides real requests with this, and `lab.check` and EC2's instance cre
 the same question, so a what-if and the real request can never disagree: the caller's own
 policies, the resource's account (its ARN's, a bucket's owner, else the caller's), the
 resource's policy read in that account, and the Organizations guardrails (the caller's
-account's SCPs, the resource's account's RCPs).
+account's SCPs, the resource's account's RCPs). Each resource is asked about with its own tags.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import dataclasses
 
 from iamlab.lab.authz import organizations
 from iamlab.lab.authz.policies import PolicySet
-from iamlab.lab.services.registry import adapter_for
+from iamlab.lab.services.adapter import Where
+from iamlab.lab.services.registry import adapter_for, resource_tags
 from iamlab.policy import Request
 from iamlab.policy import evaluate as engine_evaluate
 
@@ -31,7 +32,9 @@ def decide(gate, principal, caller_account: str, action: str, resource: str, con
         action=action,
         resource=resource,
         resource_account=owner,
-        context=context | {"aws:ResourceAccount": owner},
+        context=context
+        | resource_tags(action, resource, Where(gate.account_id, gate.lab.region))
+        | {"aws:ResourceAccount": owner},
     )
     return evaluate(
         request,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as real_datetime
+import importlib
 import sys
 import threading
 import types
@@ -117,6 +118,20 @@ def current_call():
 
 def set_current_call(value) -> None:
     _call.value = value
+
+
+# Touch points imported only when first needed (keeping `Lab()` quick): (module, name).
+LAZY_TOUCH_POINTS = (
+    ("moto.kms.utils", "_deserialize_ciphertext_blob"),  # services/kms.py: the key a ciphertext names
+    ("moto.secretsmanager.models", "_matches"),  # services/secretsmanager.py: BatchGetSecretValue filters
+)
+
+
+def check_lazy_touch_points() -> None:
+    """What `check_hook_points` does for the lazily imported touch points (tests call it)."""
+    for module, name in LAZY_TOUCH_POINTS:
+        if not hasattr(importlib.import_module(module), name):
+            raise HookPointMoved(f"moto no longer has {module}.{name}")
 
 
 def check_hook_points() -> None:

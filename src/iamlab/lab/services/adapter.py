@@ -132,7 +132,7 @@ class Adapter:
         A request whose resource cannot be told is refused: deciding it against "*" would let a
         Deny that names one resource miss it.
         """
-        params = request_params(handler, op.api)  # as the model shapes them, whatever the protocol
+        params = request_params(handler, op.api, self.service)  # as the model shapes them
         try:
             operations = self.operations(op.api, params, where)
             if not operations:
@@ -145,10 +145,6 @@ class Adapter:
             raise AWSError(self.denial.code, message, self.denial.status) from None
         (op.action, op.resource), *rest = operations
         op.also.extend(rest)
-        if not rest and reference.tagged(op.action, op.resource):
-            # Tags of one resource only: the gate shares one context among all of a call's resources.
-            tags = self.resource_tags(op.resource, where_of(op.resource, where))
-            op.context.update({f"aws:ResourceTag/{k}": v for k, v in tags.items()})
         tags = params.get("Tags") or params.get("tags")
         tags = tag_dict(tags) if isinstance(tags, list) else tags if isinstance(tags, dict) else {}
         if tags and "aws:TagKeys" not in op.context:

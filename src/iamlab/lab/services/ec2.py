@@ -87,3 +87,7 @@ class EC2(Adapter):
                 account = "" if kind in NO_ACCOUNT else where.account
                 return f"arn:aws:ec2:{where.region}:{account}:{kind}/{resource_id}"
         return None
+
+    def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
+        """EC2 keeps every resource's tags by its id (`i-…`, `vol-…`)."""
+        return dict(self.backend_for(where).tags.get(arn.rsplit("/", 1)[-1]) or {})

@@ -14,3 +14,6 @@ class ECR(Adapter):
         if repository is None or not repository.policy:
             return None
         return f"repository policy of {name}", repository.policy
+
+    def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
+        return dict(self.backend_for(where).tagger.get_tag_dict_for_resource(arn))

@@ -6,7 +6,25 @@ to a KMS key" (AWS KMS Developer Guide, "Key policies"): `resource_policy_requir
 
 from __future__ import annotations
 
+import re
+
 from iamlab.lab.services.adapter import Adapter, Denial, Where
+
+# APIs whose ciphertext names the key it was encrypted under.
+CIPHERTEXT_NAMES_KEY = ("Decrypt", "ReEncrypt")
+
+
+def _key_of(blob) -> str | None:
+    """The key id moto writes at the head of its ciphertext blobs; None for a blob not of its making."""
+    from moto.kms.utils import _deserialize_ciphertext_blob
+
+    if not isinstance(blob, bytes):
+        return None
+    try:
+        key = _deserialize_ciphertext_blob(blob).key_id
+    except Exception:  # too short, or not moto's format: AWS would refuse the ciphertext
+        return None
+    return key if re.fullmatch(r"[0-9a-f-]{36}", key) else None
 
 
 class KMS(Adapter):
@@ -29,7 +47,15 @@ class KMS(Adapter):
         return f"arn:aws:kms:{where.region}:{where.account}:{alias}"
 
     def operations(self, api: str, params: dict, where: Where) -> list[tuple[str, str]]:
-        """ReEncrypt decrypts under one key and encrypts under another: two permissions."""
+        """ReEncrypt decrypts under one key and encrypts under another: two permissions.
+
+        Decrypt and ReEncrypt may leave the key out for a symmetric key: "AWS KMS gets the KMS key
+        from metadata that it adds to the symmetric ciphertext blob" (AWS KMS API Reference, Decrypt).
+        """
+        blob = params.get("CiphertextBlob")
+        if api in CIPHERTEXT_NAMES_KEY and not params.get("KeyId") and not params.get("SourceKeyId"):
+            key = _key_of(blob)
+            params = {**params, "KeyId": key} if key else params
         found = super().operations(api, params, where)
         if api == "ReEncrypt" and params.get("DestinationKeyId"):
             found += super().operations("ReEncryptTo", {"KeyId": params["DestinationKeyId"]}, where)

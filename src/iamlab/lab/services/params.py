@@ -5,6 +5,10 @@ services such as KMS, REST-JSON such as Lambda) its own protocol parsers are run
 the request moto already holds, without changing what moto later does with it. Query-protocol
 services (IAM, STS) arrive flat (`Tags.member.1.Key`); `folded_params` gives them the same shape.
 The moto internals used here are hook points (`lab/moto/hooks.py`): a moto that moves them fails loudly.
+
+A handler may serve an API its own model lacks: moto answers the legacy Elasticsearch API
+(`es`, 2015-01-01) with its OpenSearch handler. Such a request is read with the model of the
+service it was signed for, path parameters (`/es/domain/{DomainName}`) included.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ def api_of(handler, service: str) -> str:
     return operation.name or "Unknown"
 
 
-def request_params(handler, api: str) -> dict:
+def request_params(handler, api: str, service: str = "") -> dict:
     """The request's input members (`{"QueueUrl": ..., "Tags": [...]}`); {} when unparseable."""
     parsed = getattr(handler, "params", None)
     if getattr(handler, "automated_parameter_parsing", False) and isinstance(parsed, dict):
@@ -43,6 +47,10 @@ def request_params(handler, api: str) -> dict:
     try:
         model = get_service_model(handler.boto3_service_name)
         request = handler.normalized_request
+        url_params = getattr(handler, "uri_match", None) or {}
+        if api not in model.operation_names and service:  # served by another service's handler
+            model = get_service_model(service)
+            url_params = get_service_router(service).match(request)[1]
         protocol = determine_request_protocol(model, request.content_type)
         parser = PROTOCOL_PARSERS[protocol](model.operation_model(api), map_type=dict)
         parsed = parser.parse(
@@ -52,7 +60,7 @@ def request_params(handler, api: str) -> dict:
                 "headers": request.headers,
                 "body": request.data,
                 "url_path": request.path,
-                "url_params": getattr(handler, "uri_match", None) or {},
+                "url_params": url_params,
             }
         )
     except Exception:  # a body the model cannot read: moto will answer it with its own error

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from iamlab.lab.services.adapter import Adapter
+from iamlab.lab.services import reference
+from iamlab.lab.services.adapter import Adapter, Where, where_of
 from iamlab.lab.services.awslambda import Lambda
 from iamlab.lab.services.cloudwatch import CloudWatch
 from iamlab.lab.services.dynamodb import DynamoDB
 from iamlab.lab.services.ec2 import EC2
 from iamlab.lab.services.ecr import ECR
+from iamlab.lab.services.es import OpenSearch
 from iamlab.lab.services.iam import IAM
 from iamlab.lab.services.kms import KMS
 from iamlab.lab.services.organizations import Organizations
@@ -24,6 +26,7 @@ ADAPTERS: dict[str, type[Adapter]] = {
     "dynamodb": DynamoDB,
     "ec2": EC2,
     "ecr": ECR,
+    "es": OpenSearch,
     "iam": IAM,
     "kms": KMS,
     "lambda": Lambda,
@@ -58,3 +61,16 @@ def owner_of(arn: str) -> str | None:
     """The account that owns the resource `arn`, as its service tells (a bucket's creator for S3)."""
     parts = arn.split(":", 3)
     return adapter_for(parts[2]).owner(arn) if len(parts) == 4 and parts[0] == "arn" else None
+
+
+def resource_tags(action: str, resource: str, where: Where) -> dict[str, str]:
+    """`aws:ResourceTag/*` of `resource` alone, for the one question about it.
+
+    A call on several resources asks one question per resource, each with that resource's own
+    tags: a Deny on a tag stops the call if any one of them carries it, and an Allow on a tag
+    allows it only if every one does. The request's shared context never holds them.
+    """
+    if resource == "*" or not reference.tagged(action, resource):
+        return {}
+    tags = adapter_for(action.split(":", 1)[0]).resource_tags(resource, where_of(resource, where))
+    return {f"aws:ResourceTag/{k}": v for k, v in tags.items()}

@@ -14,6 +14,24 @@ class SecretsManager(Adapter):
     denial = Denial("AccessDeniedException", 400)
     sources = {"SecretId": ("SecretId", "Name")}
 
+    def operations(self, api: str, params: dict, where: Where) -> list[tuple[str, str]]:
+        """BatchGetSecretValue also needs GetSecretValue on each secret it returns."""
+        found = super().operations(api, params, where)
+        if api == "BatchGetSecretValue":
+            for secret in self._batch(params, where):
+                found += super().operations("GetSecretValue", {"SecretId": secret}, where)
+        return found
+
+    def _batch(self, params: dict, where: Where) -> list[str]:
+        """The secrets a batch names, or those its filters select (every page of them)."""
+        if params.get("SecretIdList"):
+            return [str(secret) for secret in params["SecretIdList"]]
+        from moto.secretsmanager.models import _matches  # moto's own filter, so both select alike
+
+        filters = params.get("Filters") or []
+        secrets = self.backend_for(where).secrets.values()
+        return [secret.arn for secret in secrets if filters and _matches(secret, filters)]
+
     def value(self, variable: str, raw: str, where: Where) -> str | None:
         if variable != "SecretId":
             return raw

@@ -14,11 +14,6 @@ import os
 import ssl
 import threading
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
 from iamlab.lab.folder import write_private
 
 # The domains of AWS's API endpoints: commercial, China, and the dual-stack `api.aws`.
@@ -38,11 +33,38 @@ def is_aws_host(host: str) -> bool:
 
 class Authority:
     """A CA in `folder` (created 0700): `bundle` is its certificate, `context_for(host)` a server
-    TLS context with a certificate for `host`, made on first use and kept."""
+    TLS context with a certificate for `host`, made on first use and kept.
+
+    The keys and the CA certificate are made when first asked for (`bundle`, which `lab.env()`
+    reads, or a tunnel's `context_for`): a lab that hands out no environment never pays for them.
+    """
 
     def __init__(self, folder: str):
-        os.makedirs(folder, mode=0o700, exist_ok=True)
         self._folder = folder
+        self._bundle = os.path.join(folder, "ca.pem")
+        self._made = False
+        self._contexts: dict[str, ssl.SSLContext] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def bundle(self) -> str:
+        """The path of the CA certificate, made (with the keys) the first time it is asked for."""
+        self._ready()
+        return self._bundle
+
+    def _ready(self) -> None:
+        with self._lock:
+            if not self._made:
+                self._make()
+                self._made = True
+
+    def _make(self) -> None:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        os.makedirs(self._folder, mode=0o700, exist_ok=True)
         self._key = ec.generate_private_key(ec.SECP256R1())
         self._leaf_key = ec.generate_private_key(ec.SECP256R1())  # one key for every host's certificate
         self._name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "iamlab lab CA (this lab only)")])
@@ -55,22 +77,20 @@ class Authority:
             .add_extension(x509.NameConstraints([x509.DNSName(d) for d in AWS_DOMAINS], None), critical=True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(self._key.public_key()), critical=False)
         )
-        self.bundle = os.path.join(folder, "ca.pem")
-        write_private(self.bundle, self._cert.public_bytes(serialization.Encoding.PEM))
-        self._leaf_key_file = os.path.join(folder, "leaf-key.pem")
+        write_private(self._bundle, self._cert.public_bytes(serialization.Encoding.PEM))
+        self._leaf_key_file = os.path.join(self._folder, "leaf-key.pem")
         write_private(
             self._leaf_key_file,
             self._leaf_key.private_bytes(
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
             ),
         )
-        self._contexts: dict[str, ssl.SSLContext] = {}
-        self._lock = threading.Lock()
 
     def context_for(self, host: str) -> ssl.SSLContext:
         host = host.lower().rstrip(".")
         if not is_aws_host(host):
             raise ValueError(f"the lab answers only for AWS hostnames, not {host!r}")
+        self._ready()
         with self._lock:
             context = self._contexts.get(host)
             if context is None:
@@ -78,6 +98,10 @@ class Authority:
             return context
 
     def _server_context(self, host: str) -> ssl.SSLContext:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
         cert = self._sign(
             x509.CertificateBuilder()
             .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
@@ -96,7 +120,10 @@ class Authority:
         context.load_cert_chain(chain, self._leaf_key_file)
         return context
 
-    def _sign(self, builder: x509.CertificateBuilder) -> x509.Certificate:
+    def _sign(self, builder):
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes
+
         now = dt.datetime.now(dt.timezone.utc)
         return (
             builder.issuer_name(self._name)
@@ -107,7 +134,9 @@ class Authority:
         )
 
 
-def _usage(**granted) -> x509.KeyUsage:
+def _usage(**granted):
+    from cryptography import x509
+
     names = (
         "digital_signature content_commitment key_encipherment data_encipherment key_agreement "
         "key_cert_sign crl_sign"

@@ -21,10 +21,25 @@ _FOLDER_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
 @functools.cache
+def package_loader():
+    """One botocore data loader for the whole lab, reading only botocore's and boto3's own data:
+    never `~/.aws/models` or AWS_DATA_PATH. Every lab session shares it (a new one would parse
+    each model again), and `regions` reads the endpoints its clients have already parsed."""
+    import boto3
+    from botocore.loaders import Loader
+
+    class PackageDataLoader(Loader):
+        @property
+        def search_paths(self):  # a fresh list: boto3.Session appends its data folder on every session
+            return [Loader.BUILTIN_DATA_PATH, os.path.join(os.path.dirname(boto3.__file__), "data")]
+
+    return PackageDataLoader(include_default_search_paths=False)
+
+
+@functools.cache
 def regions() -> frozenset[str]:
     """Every region of every AWS partition (aws, aws-cn, aws-us-gov, ...), from endpoints.json."""
-    with open(os.path.join(_DATA, "endpoints.json")) as f:
-        partitions = json.load(f)["partitions"]
+    partitions = package_loader().load_data("endpoints")["partitions"]
     return frozenset(region for partition in partitions for region in partition["regions"])
 
 

@@ -12,6 +12,7 @@ no connection of its own, so nothing signed with lab keys leaves 127.0.0.1.
 from __future__ import annotations
 
 import ssl
+import threading
 
 from iamlab.i18n import _
 from iamlab.lab.wire.authority import Authority, is_aws_host
@@ -51,18 +52,33 @@ class LabProxy:
         self.authority = authority
         self._front = front
         self._on_refuse = on_refuse or (lambda target, text: None)
-        self._server = serve(host, 0, self._app, "iamlab-proxy", _ProxyHandler)
-        self._server.lab_proxy = self
-        self.port = self._server.server_address[1]
+        self._host = host
+        self._server = None
+        self._port = 0
+        self._closed = False
+        self._lock = threading.Lock()
+
+    @property
+    def port(self) -> int:
+        """The port it listens on; it starts listening the first time it is asked (by `lab.env()`),
+        and never again once closed."""
+        with self._lock:
+            if self._server is None and not self._closed:
+                self._server = serve(self._host, 0, self._app, "iamlab-proxy", _ProxyHandler)
+                self._server.lab_proxy = self
+                self._port = self._server.server_address[1]
+            return self._port
 
     @property
     def proxy_url(self) -> str:
-        host, port = self._server.server_address
-        return f"http://{host}:{port}/{URL_HINT}"
+        return f"http://{self._host}:{self.port}/{URL_HINT}"
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        with self._lock:
+            server, self._server, self._closed = self._server, None, True
+        if server is not None:
+            server.shutdown()
+            server.server_close()
 
     def refuse(self, target: str, text: str) -> None:
         self.refused.append(target)

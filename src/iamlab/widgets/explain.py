@@ -115,15 +115,18 @@ def explain(decision) -> Explanation:
 
 def explanation_html(decision) -> str:
     color = "#1a7f37" if is_allowed(decision) else "#cf222e"
+    # JupyterLab right-aligns table cells; a row name must not break mid-word ("AWS 메 / 시지").
+    th_style = "text-align:left;vertical-align:top;padding-right:1em;white-space:nowrap"
     rows = []
     for key, value in Explanation(decision).lines():
-        style = f" style='color:{color};font-weight:bold'" if key == DECISION else ""
+        bold = f"color:{color};font-weight:bold;" if key == DECISION else ""
+        style = f" style='{bold}text-align:left'"
         cls = "iamlab-fix" if key == HOW_TO_FIX else "iamlab-why-" + key.lower().replace(" ", "-")
         body = html.escape(value)
         if key == AWS_SAYS:  # AWS's own words, verbatim (and marked so)
             body = f"<code class='iamlab-aws-message' style='white-space:pre-wrap'>{body}</code>"
         rows.append(
-            f"<tr class='{cls}'><th style='text-align:left;vertical-align:top;padding-right:1em'>"
+            f"<tr class='{cls}'><th style='{th_style}'>"
             f"{html.escape(_(key))}</th><td{style}>{body}</td></tr>"
         )
     return f"<table class='iamlab-explanation'>{''.join(rows)}</table>"

@@ -126,8 +126,7 @@ def explanation_html(decision) -> str:
         if key == AWS_SAYS:  # AWS's own words, verbatim (and marked so)
             body = f"<code class='iamlab-aws-message' style='white-space:pre-wrap'>{body}</code>"
         rows.append(
-            f"<tr class='{cls}'><th style='{th_style}'>"
-            f"{html.escape(_(key))}</th><td{style}>{body}</td></tr>"
+            f"<tr class='{cls}'><th style='{th_style}'>{html.escape(_(key))}</th><td{style}>{body}</td></tr>"
         )
     return f"<table class='iamlab-explanation'>{''.join(rows)}</table>"
 

@@ -30,7 +30,11 @@ class Step:
 # Titles and questions are English message ids, translated when drawn.
 STEPS = (
     Step("deny", N_("Explicit deny"), N_("Does any applicable policy Deny this request?")),
-    Step("organizations", N_("Organizations"), N_("Do SCPs / RCPs allow it? (member accounts of an organization)")),
+    Step(
+        "organizations",
+        N_("Organizations"),
+        N_("Do SCPs / RCPs allow it? (member accounts of an organization)"),
+    ),
     Step("resource", N_("Resource-based policy"), N_("Does a trust or bucket policy allow this principal?")),
     Step("identity", N_("Identity-based policies"), N_("Does a policy of the user, group or role allow it?")),
     Step("boundary", N_("Permissions boundary"), N_("If there is one, does it allow it?")),

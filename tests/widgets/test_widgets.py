@@ -76,6 +76,21 @@ def test_toggle_explains_a_denial_with_the_engines_words(toggle):
         assert "How to fix" in toggle.result.value
 
 
+def test_the_explanation_quotes_what_sts_returned(lab, article, toggle):
+    """"AWS says" is the message the client received, word for word: STS's AccessDenied names no policy
+    type, so the engine's longer wording (other services') must not appear under AWS's name."""
+    from botocore.exceptions import ClientError
+
+    from iamlab.widgets import explain
+
+    sts = lab.session(article.access_key_id, article.secret_access_key).client("sts")
+    with pytest.raises(ClientError) as denied:
+        sts.assume_role(RoleArn=article.role_arn, RoleSessionName="quoted")
+    returned = denied.value.response["Error"]["Message"]
+    said = dict(explain(lab.journal[-1].decision).lines())["AWS says"]
+    assert said == returned and "because" not in said
+
+
 def test_unticking_every_principal_does_not_crash(lab, article, toggle):
     toggle.set("ec2.amazonaws.com", False)  # nobody trusted: IAM refuses such a trust policy
     assert toggle.ticked() == []

@@ -51,6 +51,16 @@ def fix_text(decision) -> str:
     return str(getattr(fix, "text", "") or fix)
 
 
+def aws_message(decision) -> str:
+    """The AccessDenied text AWS returns for this decision, word for word as the lab's gate sends it:
+    STS words it without the policy type (the basic message), other services name the policy type."""
+    action = str(getattr(getattr(decision, "request", None), "action", ""))
+    basic = getattr(decision, "basic_message", "")
+    if action.startswith("sts:") and basic:
+        return str(basic)
+    return str(getattr(decision, "message", "") or basic)
+
+
 def deciding_labels(decision) -> list[str]:
     return [statement_label(s) for s in (getattr(decision, "deciding", None) or ())]
 
@@ -85,7 +95,7 @@ class Explanation:
         d = self.decision
         rows = [(DECISION, summary(d))]
         if not is_allowed(d):
-            message = getattr(d, "message", "") or getattr(d, "basic_message", "")
+            message = aws_message(d)
             if message:
                 rows.append((AWS_SAYS, str(message)))
         reason = getattr(d, "explanation", None) or getattr(d, "reason", "")

@@ -77,8 +77,8 @@ def test_toggle_explains_a_denial_with_the_engines_words(toggle):
 
 
 def test_the_explanation_quotes_what_sts_returned(lab, article, toggle):
-    """"AWS says" is the message the client received, word for word: STS's AccessDenied names no policy
-    type, so the engine's longer wording (other services') must not appear under AWS's name."""
+    """The "AWS says" row is the message the client received, word for word: STS's AccessDenied names
+    no policy type, so the engine's longer wording (other services') must not appear under AWS's name."""
     from botocore.exceptions import ClientError
 
     from iamlab.widgets import explain

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from types import SimpleNamespace
@@ -97,6 +98,7 @@ def test_unticking_every_principal_does_not_crash(lab, article, toggle):
     if "refused" in toggle.status.value:
         assert "MalformedPolicyDocument" in toggle.status.value
         assert "ec2.amazonaws.com" in json.dumps(trust_of(lab, article))  # the previous policy stays
+        assert "ec2.amazonaws.com" in toggle.preview.value  # and the preview shows it, not the refused one
     toggle.button.click()
     assert "iamlab-failure" in toggle.result.value
 
@@ -194,6 +196,26 @@ def test_diagram_of_a_real_decision(lab, article):
         assert "iamlab-flow-taken" in diagram.value
         assert len(taken_steps(decision)) == len(path)
         assert all(t.key in {s.key for s in STEPS} for t in taken_steps(decision)), taken_steps(decision)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_diagrams_caption_shows_the_whole_decision(lab, article, language):
+    """A role session's ARN makes the one-line summary wider than the picture: it wraps, never cut off."""
+    import iamlab
+    from iamlab.i18n import display_width
+    from iamlab.widgets.explain import summary
+
+    session = f"arn:aws:sts::{lab.account_id}:assumed-role/{article.role_name}/a-rather-long-session-name"
+    decision = lab.check(session, "s3:PutObject", f"arn:aws:s3:::{article.bucket}/reports/2026/11/hello.txt")
+    iamlab.set_language(language)
+    try:
+        svg, whole = flow_svg(decision), summary(decision)
+    finally:
+        iamlab.set_language("en")
+    lines = re.findall(r"class='iamlab-flow-caption'[^>]*>([^<]*)</text>", svg)
+    caption = [html.unescape(line) for line in lines]
+    assert len(caption) > 1 and all(display_width(line) <= 108 for line in caption)
+    assert "".join(caption).replace(" ", "") == whole.replace(" ", "")
 
 
 def test_playground_wires_the_parts(lab, article):

@@ -125,12 +125,12 @@ def explain(decision) -> Explanation:
 
 def explanation_html(decision) -> str:
     color = "#1a7f37" if is_allowed(decision) else "#cf222e"
-    # JupyterLab right-aligns table cells; a row name must not break mid-word ("AWS 메 / 시지").
+    # JupyterLab right-aligns table cells; Korean must not break mid-word ("AWS 메 / 시지", "거 / 부").
     th_style = "text-align:left;vertical-align:top;padding-right:1em;white-space:nowrap"
     rows = []
     for key, value in Explanation(decision).lines():
         bold = f"color:{color};font-weight:bold;" if key == DECISION else ""
-        style = f" style='{bold}text-align:left'"
+        style = f" style='{bold}text-align:left;word-break:keep-all;overflow-wrap:anywhere'"
         cls = "iamlab-fix" if key == HOW_TO_FIX else "iamlab-why-" + key.lower().replace(" ", "-")
         body = html.escape(value)
         if key == AWS_SAYS:  # AWS's own words, verbatim (and marked so)

@@ -227,3 +227,19 @@ def test_playground_wires_the_parts(lab, article):
     assert "iamlab-flow-final iamlab-flow-allow" in playground.why.diagram.value
     assert playground.matrix.allowed("user/jonnung", "sts:AssumeRole")
     assert repr(playground) == "Playground(role='S3BucketListReadOnlyRole', user='jonnung')"
+
+
+def test_the_toggles_result_follows_the_users_policy(lab, article):
+    """After the editor stores or deletes jonnung's own policy, the result shown is the new answer,
+    not a success that no longer holds (07: trusting the account root needs jonnung's policy too)."""
+    playground = Playground(lab, article)
+    playground.toggle.set("account root", True)
+    playground.toggle.button.click()
+    assert "iamlab-failure" in playground.toggle.result.value
+    allow = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": article.role_arn}
+    playground.editor.value = {"Version": "2012-10-17", "Statement": [allow]}
+    playground.editor.apply()
+    assert "iamlab-success" in playground.toggle.result.value
+    playground.editor.remove()
+    assert "iamlab-failure" in playground.toggle.result.value
+    assert playground.why.decision is playground.toggle.decision

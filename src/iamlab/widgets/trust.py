@@ -137,6 +137,11 @@ class TrustToggle(widgets.VBox):
         updated = _("Trust policy updated (iam:UpdateAssumeRolePolicy).")
         self.status.value = f"<span style='color:#57606a'>{html.escape(updated)}</span>"
         self.revision += 1
+        self.retry()
+
+    def retry(self) -> None:
+        """Assume again after a change, once the learner has pressed the button, so the result shown
+        is never older than the policies."""
         if self.tried and self.auto_retry:
             self.assume()
 

@@ -214,7 +214,7 @@ def test_the_diagrams_caption_shows_the_whole_decision(lab, article, language):
         iamlab.set_language("en")
     lines = re.findall(r"class='iamlab-flow-caption'[^>]*>([^<]*)</text>", svg)
     caption = [html.unescape(line) for line in lines]
-    assert len(caption) > 1 and all(display_width(line) <= 108 for line in caption)
+    assert len(caption) > 1 and all(display_width(line) <= 120 for line in caption)
     assert "".join(caption).replace(" ", "") == whole.replace(" ", "")
 
 

@@ -30,11 +30,7 @@ class Step:
 # Titles and questions are English message ids, translated when drawn.
 STEPS = (
     Step("deny", N_("Explicit deny"), N_("Does any applicable policy Deny this request?")),
-    Step(
-        "organizations",
-        N_("Organizations"),
-        N_("Do SCPs / RCPs allow it? (member accounts of an organization)"),
-    ),
+    Step("organizations", N_("Organizations"), N_("Do SCPs / RCPs allow it? (in an organization)")),
     Step("resource", N_("Resource-based policy"), N_("Does a trust or bucket policy allow this principal?")),
     Step("identity", N_("Identity-based policies"), N_("Does a policy of the user, group or role allow it?")),
     Step("boundary", N_("Permissions boundary"), N_("If there is one, does it allow it?")),
@@ -197,7 +193,7 @@ def flow_svg(decision=None) -> str:
 
 
 # Text budgets in monospace columns (a Hangul syllable takes two), so Korean fits as English does.
-NOTE_COLUMNS, CAPTION_COLUMNS = 64, 108
+NOTE_COLUMNS, CAPTION_COLUMNS = 64, 120
 
 
 def _clip(text: str, n: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from types import SimpleNamespace
@@ -76,12 +77,28 @@ def test_toggle_explains_a_denial_with_the_engines_words(toggle):
         assert "How to fix" in toggle.result.value
 
 
+def test_the_explanation_quotes_what_sts_returned(lab, article, toggle):
+    """The "AWS says" row is the message the client received, word for word: STS's AccessDenied names
+    no policy type, so the engine's longer wording (other services') must not appear under AWS's name."""
+    from botocore.exceptions import ClientError
+
+    from iamlab.widgets import explain
+
+    sts = lab.session(article.access_key_id, article.secret_access_key).client("sts")
+    with pytest.raises(ClientError) as denied:
+        sts.assume_role(RoleArn=article.role_arn, RoleSessionName="quoted")
+    returned = denied.value.response["Error"]["Message"]
+    said = dict(explain(lab.journal[-1].decision).lines())["AWS says"]
+    assert said == returned and "because" not in said
+
+
 def test_unticking_every_principal_does_not_crash(lab, article, toggle):
     toggle.set("ec2.amazonaws.com", False)  # nobody trusted: IAM refuses such a trust policy
     assert toggle.ticked() == []
     if "refused" in toggle.status.value:
         assert "MalformedPolicyDocument" in toggle.status.value
         assert "ec2.amazonaws.com" in json.dumps(trust_of(lab, article))  # the previous policy stays
+        assert "ec2.amazonaws.com" in toggle.preview.value  # and the preview shows it, not the refused one
     toggle.button.click()
     assert "iamlab-failure" in toggle.result.value
 
@@ -181,6 +198,26 @@ def test_diagram_of_a_real_decision(lab, article):
         assert all(t.key in {s.key for s in STEPS} for t in taken_steps(decision)), taken_steps(decision)
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_diagrams_caption_shows_the_whole_decision(lab, article, language):
+    """A role session's ARN makes the one-line summary wider than the picture: it wraps, never cut off."""
+    import iamlab
+    from iamlab.i18n import display_width
+    from iamlab.widgets.explain import summary
+
+    session = f"arn:aws:sts::{lab.account_id}:assumed-role/{article.role_name}/a-rather-long-session-name"
+    decision = lab.check(session, "s3:PutObject", f"arn:aws:s3:::{article.bucket}/reports/2026/11/hello.txt")
+    iamlab.set_language(language)
+    try:
+        svg, whole = flow_svg(decision), summary(decision)
+    finally:
+        iamlab.set_language("en")
+    lines = re.findall(r"class='iamlab-flow-caption'[^>]*>([^<]*)</text>", svg)
+    caption = [html.unescape(line) for line in lines]
+    assert len(caption) > 1 and all(display_width(line) <= 120 for line in caption)
+    assert "".join(caption).replace(" ", "") == whole.replace(" ", "")
+
+
 def test_playground_wires_the_parts(lab, article):
     playground = Playground(lab, article)
     playground.toggle.button.click()
@@ -190,3 +227,19 @@ def test_playground_wires_the_parts(lab, article):
     assert "iamlab-flow-final iamlab-flow-allow" in playground.why.diagram.value
     assert playground.matrix.allowed("user/jonnung", "sts:AssumeRole")
     assert repr(playground) == "Playground(role='S3BucketListReadOnlyRole', user='jonnung')"
+
+
+def test_the_toggles_result_follows_the_users_policy(lab, article):
+    """After the editor stores or deletes jonnung's own policy, the result shown is the new answer,
+    not a success that no longer holds (07: trusting the account root needs jonnung's policy too)."""
+    playground = Playground(lab, article)
+    playground.toggle.set("account root", True)
+    playground.toggle.button.click()
+    assert "iamlab-failure" in playground.toggle.result.value
+    allow = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": article.role_arn}
+    playground.editor.value = {"Version": "2012-10-17", "Statement": [allow]}
+    playground.editor.apply()
+    assert "iamlab-success" in playground.toggle.result.value
+    playground.editor.remove()
+    assert "iamlab-failure" in playground.toggle.result.value
+    assert playground.why.decision is playground.toggle.decision

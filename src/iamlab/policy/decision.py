@@ -57,6 +57,12 @@ class Decision:
         return basic_message(self._principal_text, r.action, r.resource)
 
     @property
+    def aws_message(self) -> str:
+        """The AccessDenied text AWS returns: STS words it without naming a policy type (the basic
+        message); other services name the policy type that denied (the enhanced message)."""
+        return self.basic_message if str(self.request.action).lower().startswith("sts:") else self.message
+
+    @property
     def _principal_text(self) -> str:
         """The principal as AWS prints it ("anonymous" for an unsigned request)."""
         principal = self.request.principal

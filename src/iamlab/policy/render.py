@@ -5,11 +5,20 @@ from __future__ import annotations
 import html
 import json
 
-from iamlab.i18n import _
+from iamlab.i18n import N_, _
 from iamlab.policy.results import ALLOWED, EXPLICIT
 from iamlab.policy.words import statement_label
 
 COLOURS = {ALLOWED: "#1a7f37", EXPLICIT: "#cf222e", "ImplicitlyDenied": "#9a6700"}
+
+
+# How a statement's Principal names the caller (`StatementMatch.principal`), in words.
+PRINCIPAL_GRANTS = {
+    "any": N_("names anyone (*)"),
+    "direct": N_("names this principal"),
+    "role": N_("names its role"),
+    "account": N_("names its account"),
+}
 
 
 def _mark(ok: bool) -> str:
@@ -19,7 +28,7 @@ def _mark(ok: bool) -> str:
 def _match_line(match) -> str:
     parts = [f"Action {_mark(match.action)}", f"Resource {_mark(match.resource)}"]
     if match.principal is not None:
-        parts.insert(0, f"Principal {_(match.principal)}")
+        parts.insert(0, f"Principal {_(PRINCIPAL_GRANTS.get(match.principal, match.principal))}")
     for check in match.conditions:
         got = _("absent") if check.request_values is None else ", ".join(check.request_values)
         parts.append(
@@ -41,8 +50,8 @@ def as_text(decision) -> str:
         ),
         _("Why: {why}").format(why=decision.explanation),
     ]
-    if decision.message:  # AWS's own words, verbatim
-        lines.append(_("AWS says: {message}").format(message=decision.message))
+    if decision.aws_message:  # AWS's own words, verbatim
+        lines.append(_("AWS says: {message}").format(message=decision.aws_message))
     if decision.path:
         lines.append(_("Path: {steps}").format(steps=" → ".join(_step(s) for s in decision.path)))
     if decision.deciding:
@@ -88,8 +97,8 @@ def as_html(decision) -> str:
         fix_html = f"<div style='color:#cf222e'><b>{title}</b><ul>{errors}</ul></div>{fix_html}"
     message = (
         "<div class='iamlab-aws-message' style='font-family:monospace;font-size:12px'>"
-        f"{e(decision.message)}</div>"
-        if decision.message
+        f"{e(decision.aws_message)}</div>"
+        if decision.aws_message
         else ""
     )
     return (

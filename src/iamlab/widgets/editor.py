@@ -129,7 +129,7 @@ class PolicyEditor(widgets.VBox):
         else:
             items = "".join(
                 f"<li class='iamlab-finding iamlab-finding-{html.escape(m.severity.lower())}'>"
-                f"<code class='iamlab-aws-message'>{html.escape(f'{m.severity}: {m.message}')}</code>"
+                f"<code class='iamlab-aws-message'>{html.escape(f'{m.severity.upper()}: {m.message}')}</code>"
                 + (" " + html.escape(_("(at {path})").format(path=m.path)) if m.path else "")
                 + "</li>"
                 for m in messages

@@ -51,6 +51,11 @@ def fix_text(decision) -> str:
     return str(getattr(fix, "text", "") or fix)
 
 
+def aws_message(decision) -> str:
+    """The AccessDenied text AWS returns for this decision, word for word as the lab's gate sends it."""
+    return str(getattr(decision, "aws_message", "") or getattr(decision, "message", ""))
+
+
 def deciding_labels(decision) -> list[str]:
     return [statement_label(s) for s in (getattr(decision, "deciding", None) or ())]
 
@@ -85,7 +90,7 @@ class Explanation:
         d = self.decision
         rows = [(DECISION, summary(d))]
         if not is_allowed(d):
-            message = getattr(d, "message", "") or getattr(d, "basic_message", "")
+            message = aws_message(d)
             if message:
                 rows.append((AWS_SAYS, str(message)))
         reason = getattr(d, "explanation", None) or getattr(d, "reason", "")
@@ -115,16 +120,18 @@ def explain(decision) -> Explanation:
 
 def explanation_html(decision) -> str:
     color = "#1a7f37" if is_allowed(decision) else "#cf222e"
+    # JupyterLab right-aligns table cells; Korean must not break mid-word ("AWS 메 / 시지", "거 / 부").
+    th_style = "text-align:left;vertical-align:top;padding-right:1em;white-space:nowrap"
     rows = []
     for key, value in Explanation(decision).lines():
-        style = f" style='color:{color};font-weight:bold'" if key == DECISION else ""
+        bold = f"color:{color};font-weight:bold;" if key == DECISION else ""
+        style = f" style='{bold}text-align:left;word-break:keep-all;overflow-wrap:anywhere'"
         cls = "iamlab-fix" if key == HOW_TO_FIX else "iamlab-why-" + key.lower().replace(" ", "-")
         body = html.escape(value)
         if key == AWS_SAYS:  # AWS's own words, verbatim (and marked so)
             body = f"<code class='iamlab-aws-message' style='white-space:pre-wrap'>{body}</code>"
         rows.append(
-            f"<tr class='{cls}'><th style='text-align:left;vertical-align:top;padding-right:1em'>"
-            f"{html.escape(_(key))}</th><td{style}>{body}</td></tr>"
+            f"<tr class='{cls}'><th style='{th_style}'>{html.escape(_(key))}</th><td{style}>{body}</td></tr>"
         )
     return f"<table class='iamlab-explanation'>{''.join(rows)}</table>"
 

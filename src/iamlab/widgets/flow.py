@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
-from iamlab.i18n import N_, _
+from iamlab.i18n import N_, _, display_width
 from iamlab.policy.words import result_label
 from iamlab.widgets.explain import is_allowed, result_of, summary
 
@@ -30,7 +30,7 @@ class Step:
 # Titles and questions are English message ids, translated when drawn.
 STEPS = (
     Step("deny", N_("Explicit deny"), N_("Does any applicable policy Deny this request?")),
-    Step("organizations", N_("Organizations"), N_("Do SCPs / RCPs allow it? (this lab has no organization)")),
+    Step("organizations", N_("Organizations"), N_("Do SCPs / RCPs allow it? (in an organization)")),
     Step("resource", N_("Resource-based policy"), N_("Does a trust or bucket policy allow this principal?")),
     Step("identity", N_("Identity-based policies"), N_("Does a policy of the user, group or role allow it?")),
     Step("boundary", N_("Permissions boundary"), N_("If there is one, does it allow it?")),
@@ -146,7 +146,7 @@ def flow_svg(decision=None) -> str:
             note = _(t.outcome) + (f" — {_(t.detail)}" if t.detail else "")
             parts.append(
                 f"<text class='iamlab-flow-note' x='{left + box_w + 14}' y='{y + 30}' font-size='12' "
-                f"fill='{TONES[t.tone][2]}'>{html.escape(_clip(note, 64))}"
+                f"fill='{TONES[t.tone][2]}'>{html.escape(_fit(note, NOTE_COLUMNS))}"
                 f"<title>{html.escape(note)}</title></text>"
             )
             last_taken_y = y
@@ -173,22 +173,57 @@ def flow_svg(decision=None) -> str:
             f"y2='{y + (box_h - 10) / 2}' stroke='{stroke}' stroke-width='1' stroke-dasharray='2 3'/>"
         )
     height = y + box_h + 4
-    caption = "" if decision is None else html.escape(summary(decision))
+    caption = [] if decision is None else _wrap(summary(decision), CAPTION_COLUMNS)
+    for line in caption:  # the whole summary: ARNs make it longer than the picture is wide
+        parts.append(
+            f"<text class='iamlab-flow-caption' x='{left}' y='{height + 12}' font-size='12' fill='#57606a'>"
+            f"{html.escape(line)}</text>"
+        )
+        height += 16
+    height += 0 if caption else 16
     title = _("AWS policy evaluation flow")
     return (
         "<svg class='iamlab-flow-svg' xmlns='http://www.w3.org/2000/svg' "
-        f"width='{width}' height='{height + 18}' "
-        f"viewBox='0 0 {width} {height + 18}' font-family='sans-serif' role='img' "
+        f"width='{width}' height='{height + 2}' "
+        f"viewBox='0 0 {width} {height + 2}' font-family='sans-serif' role='img' "
         f"aria-label='{html.escape(title)}'>"
         "<defs><marker id='iamlab-arrow' markerWidth='8' markerHeight='8' refX='6' refY='4' orient='auto'>"
-        "<path d='M0,0 L8,4 L0,8 z' fill='#8c959f'/></marker></defs>"
-        + "".join(parts)
-        + f"<text x='{left}' y='{height + 12}' font-size='12' fill='#57606a'>{caption}</text></svg>"
+        "<path d='M0,0 L8,4 L0,8 z' fill='#8c959f'/></marker></defs>" + "".join(parts) + "</svg>"
     )
+
+
+# Text budgets in monospace columns (a Hangul syllable takes two), so Korean fits as English does.
+NOTE_COLUMNS, CAPTION_COLUMNS = 64, 120
 
 
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _fit(text: str, columns: int) -> str:
+    """`text` cut to `columns` display columns, with an ellipsis when cut."""
+    if display_width(text) <= columns:
+        return text
+    while display_width(text) > columns - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def _wrap(text: str, columns: int) -> list[str]:
+    """`text` in lines of at most `columns` display columns, broken at spaces where it can be."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if display_width(candidate) <= columns or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+        while display_width(line) > columns:  # one word wider than a line (a long ARN): cut it
+            head = _fit(line, columns + 1)[:-1]
+            lines.append(head)
+            line = line[len(head) :]
+    return [*lines, line] if line else lines
 
 
 class FlowView:

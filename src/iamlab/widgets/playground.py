@@ -31,6 +31,7 @@ class Playground(widgets.VBox):
             lab, article_principals(lab, article), article_columns(article), watch=(self.toggle, self.editor)
         )
         self.why = WhyPanel()
+        self.editor.observe(lambda _change: self.toggle.retry(), "revision")  # jonnung's policy changed
         self.toggle.observe(lambda change: self.why.show(change.new), "decision")
         self.matrix.observe(lambda change: self.why.show(change.new), "decision")
         super().__init__(

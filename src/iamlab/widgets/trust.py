@@ -71,8 +71,7 @@ class TrustToggle(widgets.VBox):
         self._jonnung = lab.session(article.access_key_id, article.secret_access_key)
         self._sts = self._jonnung.client("sts")
         self._jonnung.client("s3")  # load S3's service model now, so the first successful click is fast too
-        current = self._iam.get_role(RoleName=article.role_name)["Role"]["AssumeRolePolicyDocument"]
-        ticked = named_values(current)
+        ticked = named_values(self._stored_document())
         self.boxes = {}
         for p in self.principals:
             box = widgets.Checkbox(value=p.value in ticked, description=_(p.label), indent=False)
@@ -133,12 +132,21 @@ class TrustToggle(widgets.VBox):
             self.status.value = aws_error_html(_("IAM refused this trust policy:"), error) + (
                 f"<div style='color:#cf222e'>{html.escape(keeps)}</div>"
             )
+            self._show_preview(self._stored_document())  # the preview shows what IAM holds
             return
         updated = _("Trust policy updated (iam:UpdateAssumeRolePolicy).")
         self.status.value = f"<span style='color:#57606a'>{html.escape(updated)}</span>"
         self.revision += 1
+        self.retry()
+
+    def retry(self) -> None:
+        """Assume again after a change, once the learner has pressed the button, so the result shown
+        is never older than the policies."""
         if self.tried and self.auto_retry:
             self.assume()
+
+    def _stored_document(self) -> dict:
+        return self._iam.get_role(RoleName=self.article.role_name)["Role"]["AssumeRolePolicyDocument"]
 
     def _show_preview(self, document) -> None:
         self.preview.value = (

@@ -1,6 +1,35 @@
-"""Repository-wide pytest hooks: report how long the lessons take under nbval."""
+"""Repository-wide pytest hooks: run the longest lessons first, and report how long they take under nbval."""
 
+import re
 from collections import defaultdict
+from functools import cache
+
+import nbformat
+
+# A line that runs a shell command (`!aws ...`, `out = !aws ...`): each starts a process (the AWS CLI
+# takes most of a second), so the count of them is a lesson's running time, give or take.
+SHELL_LINE = re.compile(r"^\s*(?:\w+\s*=\s*)?!", re.MULTILINE)
+
+
+@cache
+def shell_lines(path) -> int:
+    cells = nbformat.read(path, as_version=4).cells
+    return sum(len(SHELL_LINE.findall(cell.source)) for cell in cells if cell.cell_type == "code")
+
+
+def pytest_collection_modifyitems(items):
+    """Hand the notebooks to the xdist workers longest first (each worker runs whole notebooks), so the
+    two workers end together instead of one finishing a long lesson alone; a notebook's cells keep
+    their order. Other tests keep their places."""
+    slots = [i for i, item in enumerate(items) if item.path.suffix == ".ipynb"]
+    first_seen = {}
+    for i in slots:
+        first_seen.setdefault(items[i].path, i)
+    notebooks = sorted(
+        (items[i] for i in slots), key=lambda item: (-shell_lines(item.path), first_seen[item.path])
+    )
+    for i, item in zip(slots, notebooks, strict=True):
+        items[i] = item
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -28,6 +28,7 @@ AWS_MESSAGE_ELEMENT = re.compile(
 AWS_MESSAGE_TEXT = re.compile(  # AWS's messages as the CLI, boto and IAM print them; CLI commands
     r"!?\baws [a-z0-9-]+ [a-z0-9-]+.*|An error occurred \(\w+\).*|User: \S+ is not authorized.*"
     r"|EC2 cannot assume the role.*"
+    r"|AWS Access Key ID \[.*"  # `aws configure` asking its four questions
     r"|(ERROR|WARNING|SUGGESTION|SECURITY_WARNING): .*"
 )
 CODE_TOKEN = re.compile(

@@ -47,7 +47,10 @@ def test_jupyter_config_sets_the_default_locale(lang):
     out = subprocess.run(
         [sys.executable, "-c", READ_OVERRIDES], env=env, capture_output=True, text=True, check=True
     )
-    assert json.loads(out.stdout)[PLUGIN] == {"locale": LOCALES[lang]}
+    overrides = json.loads(out.stdout)
+    assert overrides[PLUGIN] == {"locale": LOCALES[lang]}
+    # JupyterLab would otherwise ask, in English, whether to fetch news from the internet.
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false"}
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")

@@ -24,8 +24,9 @@ def fake_home(tmp_path):
     return home
 
 
-def _serve(fake_home, *args):
-    env = {**os.environ, "HOME": str(fake_home)}
+def _serve(fake_home, *args, lang="C.UTF-8"):
+    locale = {"LANG": lang, "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""}
+    env = {**os.environ, "HOME": str(fake_home), **locale}
     server = subprocess.Popen(
         [sys.executable, "-m", "iamlab", "serve", *args], stdout=subprocess.PIPE, text=True, env=env
     )
@@ -87,3 +88,33 @@ def test_lab_on_a_fixed_port_with_public_admin_keys():
         identity = lab.session(*lab.admin_keys).client("sts").get_caller_identity()
         assert identity["Arn"].endswith(":user/admin")
         assert lab.admin_keys.secret_access_key not in repr(lab.admin_keys)
+
+
+def test_serve_speaks_korean_in_a_korean_terminal(fake_home):
+    """A learner whose terminal is Korean (LANG=ko_KR.UTF-8) reads the lab's notices in Korean;
+    `--lang en` keeps English. The `export` lines and keys are the same in both."""
+    server, banner = _serve(fake_home, "--step", "1", lang="ko_KR.UTF-8")
+    try:
+        assert "멈추려면 Ctrl-C를 누르세요." in banner
+        assert "export AWS_ENDPOINT_URL=http://127.0.0.1:" in banner
+    finally:
+        server.send_signal(signal.SIGTERM)
+        rest, _ = server.communicate(timeout=60)
+    assert server.returncode == 0 and "Stopping the lab" not in rest and rest.strip()
+
+    help_text = subprocess.run(
+        [sys.executable, "-m", "iamlab", "--help"],
+        env={**os.environ, "LANG": "ko_KR.UTF-8", "LANGUAGE": "", "LC_ALL": ""},
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Ctrl-C를 누를 때까지 랩을 포그라운드에서 실행합니다" in help_text
+
+
+def test_the_terminal_language_comes_from_the_locale_variables():
+    from iamlab.i18n import language_of_environment
+
+    assert language_of_environment({"LANG": "ko_KR.UTF-8"}) == "ko"
+    assert language_of_environment({"LANGUAGE": "en_US:ko", "LANG": "ko_KR.UTF-8"}) == "en"
+    assert language_of_environment({"LC_ALL": "ko_KR.UTF-8", "LANG": "en_US.UTF-8"}) == "ko"
+    assert language_of_environment({"LANG": "C.UTF-8"}) == language_of_environment({}) == "en"

@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 
-from iamlab.i18n import _
+from iamlab.i18n import LANGUAGES, _, language_of_environment, set_language
 
 # What a terminal must set to talk to the lab and to nothing else (PATH stays the learner's own).
 EXPORTED = (
@@ -37,6 +37,7 @@ EXPORTED = (
 
 
 def main(argv: list[str] | None = None) -> int:
+    set_language(language_of_environment())  # a Korean terminal (LANG=ko_KR.UTF-8) reads Korean
     parser = argparse.ArgumentParser(prog="iamlab", description=_("A local AWS for learning IAM roles."))
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help=_("run a lab in the foreground until Ctrl-C"))
@@ -44,7 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         "--step", type=int, default=1, choices=range(1, 6), help=_("start at this step of the article (1-5)")
     )
     serve.add_argument("--port", type=int, default=0, help=_("listen on this port (default: any free port)"))
+    serve.add_argument(
+        "--lang", choices=LANGUAGES, help=_("the language of these notices (default: from LANG)")
+    )
     args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
     return run_serve(args.step, args.port)
 
 

@@ -9,6 +9,7 @@ A lesson picks its language with one call in its first cell: `iamlab.set_languag
 from __future__ import annotations
 
 import gettext
+import os
 import unicodedata
 from pathlib import Path
 
@@ -25,6 +26,16 @@ def set_language(code: str) -> None:
         raise ValueError(f"iamlab speaks {', '.join(LANGUAGES)}, not {code!r}")
     _state["language"] = code
     _state["catalog"] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
+
+
+def language_of_environment(environ=os.environ) -> str:
+    """The language a terminal asks for, as gettext reads it (LANGUAGE, LC_ALL, LC_MESSAGES, LANG):
+    "ko" for a Korean locale such as ko_KR.UTF-8, else "en"."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable, "")
+        if value:
+            return "ko" if value.split(":")[0].lower().startswith("ko") else "en"
+    return "en"
 
 
 def language() -> str:

@@ -25,5 +25,6 @@ class QuietHandler(MotoRequestHandler):
 def serve(host: str, port: int, app, name: str, handler: type[QuietHandler] = QuietHandler):
     """A threaded server for the WSGI `app` on (host, port), already answering on a daemon thread."""
     server = make_server(host, port, app, threaded=True, request_handler=handler)
-    threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
+    # A short poll: `close()` waits for the loop to notice, and lessons close a lab each.
+    threading.Thread(target=server.serve_forever, args=(0.05,), name=name, daemon=True).start()
     return server

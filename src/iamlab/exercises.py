@@ -439,18 +439,19 @@ def check_account_trust(lab, article, other_user: str = "minji") -> Feedback:
         _('a Principal of "*" (or "AWS": "*") trusts everyone in every AWS account: name the account root'),
     )
     fb.add(
-        not _identity_allows_more(lab, other, role),
+        _identity_grants(lab, other, role) == {(ASSUME, role)},
         _("{user}'s policy allows sts:AssumeRole on this role only").format(user=other_user),
         _("name the role's ARN as the Resource and sts:AssumeRole as the only Action"),
     )
     return fb
 
 
-def _identity_allows_more(lab, principal: str, role_arn: str) -> bool:
-    """Do `principal`'s identity-based policies allow more than sts:AssumeRole on `role_arn`?
+def _identity_grants(lab, principal: str, role_arn: str) -> set[tuple[str, str]]:
+    """What `principal`'s identity-based policies allow among probes around `role_arn`: assuming it,
+    the other trust actions, another role that trusts the account, and unrelated actions.
 
-    The IAM policy simulator evaluates only the principal's own policies; another role that
-    trusts the account, and unrelated actions, must come out denied.
+    The IAM policy simulator evaluates only the principal's own policies, so a right answer
+    gives exactly {("sts:AssumeRole", role_arn)}: no policy at all gives the empty set.
     """
     another_role = role_arn.rsplit("/", 1)[0] + "/iamlab-another-role"
     trusting_account = {
@@ -481,14 +482,13 @@ def _identity_allows_more(lab, principal: str, role_arn: str) -> bool:
             ),
         ]
     except (ClientError, BotoCoreError):
-        return False
-    allowed = {
+        return set()
+    return {
         (r["EvalActionName"], r["EvalResourceName"])
         for p in probes
         for r in p["EvaluationResults"]
         if r["EvalDecision"] == "allowed"
     }
-    return bool(allowed - {(ASSUME, role_arn)})
 
 
 # -- lesson 07: session policies --------------------------------------------------------------------

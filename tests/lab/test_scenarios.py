@@ -196,7 +196,12 @@ def test_ec2_cannot_use_a_role_that_does_not_trust_it(lab, article):
     try:
         lab.instance_credentials("web")
     except InstanceCredentialsError as error:
+        # what the instance reads at /latest/meta-data/iam/security-credentials/ROLE: no STS words in it
         assert error.code == "AssumeRoleUnauthorizedAccess"
+        assert error.message.startswith(f"EC2 cannot assume the role {article.role_name}.  Please see ")
+        assert "sts:AssumeRole" not in error.message
+        entry = lab.journal[-1]  # the why stays with the lab
+        assert (entry.action, entry.result) == ("sts:AssumeRole", "ImplicitlyDenied")
     else:
         raise AssertionError("EC2 assumed a role that does not trust it")
 

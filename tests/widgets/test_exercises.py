@@ -304,7 +304,9 @@ def test_account_trust(lab, article):
         iam.put_user_policy(UserName="minji", PolicyName="playground", PolicyDocument=json.dumps(policy))
 
     set_trust(lab, article.role_name, trust_policy(aws=ROOT, service=EC2))
-    assert_refused(check_account_trust(lab, article), "minji may assume")  # wrong 1: no policy yet
+    no_policy = check_account_trust(lab, article)  # wrong 1: no policy yet
+    assert_refused(no_policy, "minji may assume")
+    assert "✘ minji's policy allows sts:AssumeRole on this role only" in repr(no_policy)  # not "✔"
     give_minji(article.role_arn)
     assert_solved(check_account_trust(lab, article))  # right 1
     give_minji("*")

@@ -17,6 +17,10 @@ from iamlab.lab.wire.identity import SessionExtras
 
 EC2 = "ec2.amazonaws.com"
 INSTANCE_SESSION_SECONDS = 6 * 3600
+# Where the metadata service's AssumeRoleUnauthorizedAccess message sends the reader.
+TROUBLESHOOTING = (
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_iam-ec2.html#troubleshoot_iam-ec2_errors-info-doc"
+)
 
 
 class InstanceCredentialsError(Exception):
@@ -65,7 +69,8 @@ def instance_credentials(
     if not decision.allowed:
         raise InstanceCredentialsError(
             "AssumeRoleUnauthorizedAccess",
-            f"EC2 cannot assume the role {role.name}. {decision.basic_message}",
+            # as the metadata service words it (two spaces included); the journal keeps the why
+            f"EC2 cannot assume the role {role.name}.  Please see documentation at {TROUBLESHOOTING}.",
         )
     session = backends.sts(account).assume_role(
         region_name=lab.region,

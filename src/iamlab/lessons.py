@@ -58,7 +58,7 @@ def finish(lab) -> None:
     atexit.register(lab.close)
     print(
         _(
-            "End of the lesson. The widgets above keep working; the lab closes when this kernel "
-            "stops or when the next lesson starts."
+            "End of the lesson. The lab stays open, so the cells and exercises above keep working; "
+            "it closes when this kernel stops or when the next lesson starts."
         )
     )

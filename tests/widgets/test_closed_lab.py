@@ -19,7 +19,7 @@ CLOSED = "This lab is closed: run the lesson from its first cell again."
 def test_finish_keeps_the_widgets_working(lab, article, capsys):
     toggle = TrustToggle(lab, article)
     lessons.finish(lab)  # the lesson's last cell, run by Run All
-    assert "widgets above keep working" in capsys.readouterr().out
+    assert "exercises above keep working" in capsys.readouterr().out
     assert not lab.closed
     toggle.set("user/jonnung", True)
     assert toggle.assume(), toggle.result.value

@@ -2,9 +2,8 @@
 
 Runs the English notebooks only (the Korean ones have the same code cells, see
 test_notebook_parity.py). A cell "fails" if it leaves an error output (a traceback).
-Lessons without widgets end with `lab.close()`; lessons with live widgets (06, 07) have no
-close cell (at most `finish(lab)`, which keeps the lab open), so that Run All leaves their
-widgets a lab to talk to.
+No lesson closes its lab: they end with `finish(lab)`, which keeps it open until the kernel
+stops, so that Run All leaves the widgets and exercises above a lab to talk to.
 """
 
 from __future__ import annotations
@@ -43,26 +42,20 @@ def test_rerun_each_cell_then_run_all_again_in_the_same_kernel(name):
     runner = client(nb)
     with runner.setup_kernel():
         code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-        body = [i for i in code if nb.cells[i].source.strip() != CLOSE]  # the cells that need the lab
-        close = [i for i in code if i not in body]
-        for i in body:
+        for i in code:
             runner.execute_cell(nb.cells[i], i)
         assert errors(nb) == [], f"{name}: {errors(nb)}"
-        for i in body:
+        for i in code:
             runner.execute_cell(nb.cells[i], i)
             assert errors(nb) == [], f"{name}: re-running cell {i}: {errors(nb)}"
-        for i in [*code, *close]:  # Run All again, then lab.close() (if any) a second time
+        for i in code:  # Run All again
             runner.execute_cell(nb.cells[i], i)
         assert errors(nb) == [], f"{name}: {errors(nb)}"
-
-
-WIDGETS = ("Playground(", "TrustToggle(", "PolicyEditor(", "AccessMatrix(", "WhyPanel(", "FlowDiagram(")
 
 
 @pytest.mark.parametrize("name", LESSONS)
-def test_a_lesson_with_live_widgets_never_closes_its_lab(name):
-    """Run All runs every cell: a `lab.close()` cell would leave the widgets above it with a closed lab."""
+def test_no_lesson_closes_its_lab(name):
+    """Run All runs every cell, the last one too: a `lab.close()` there would leave the widgets and the
+    exercise above it answering with a closed lab when the learner comes back to them."""
     sources = [c.source for c in nbformat.read(NOTEBOOKS / name, as_version=4).cells if c.cell_type == "code"]
-    if any(widget in source for source in sources for widget in WIDGETS):
-        closes = any(CLOSE in source for source in sources)
-        assert not closes, f"{name} shows widgets, then closes its lab (end it with finish(lab) instead)"
+    assert not any(CLOSE in source for source in sources), f"{name} closes its lab: end it with finish(lab)"

@@ -33,6 +33,19 @@ def test_a_deny_naming_one_table_denies_exactly_that_one(lab, tables):
     assert tables.list_tables()["TableNames"] == ["orders"]
 
 
+def test_a_request_the_lab_cannot_read_is_refused_not_decided_against_every_table(lab, tables, monkeypatch):
+    """DescribeTable names its table in the body: unread, it would be asked about `table/*`, which a
+    Deny naming `orders` does not match. An action authorized against "*" (ListTables) still works."""
+    from iamlab.lab.services import adapter
+
+    statements = allow("dynamodb:*"), deny("dynamodb:DescribeTable", ARN + "orders")
+    dynamodb = client_of(lab, "dynamodb", "mina", *statements)
+    monkeypatch.setattr(adapter, "request_params", lambda *args: None)
+    code, message = error_of(lambda: dynamodb.describe_table(TableName="orders"))
+    assert code == "AccessDeniedException" and "cannot tell which resource" in message
+    assert sorted(dynamodb.list_tables()["TableNames"]) == ["audit", "orders"]
+
+
 def test_a_batch_needs_every_table_it_names(lab, tables):
     dynamodb = client_of(lab, "dynamodb", "mina", allow("dynamodb:BatchWriteItem", ARN + "orders"))
     both = {name: [{"PutRequest": {"Item": ITEM}}] for name in ("orders", "audit")}

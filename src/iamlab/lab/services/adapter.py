@@ -134,6 +134,10 @@ class Adapter:
         """
         params = request_params(handler, op.api, self.service)  # as the model shapes them
         try:
+            if params is None:  # unreadable: its resource may be named where the lab cannot see it
+                if reference.resource_types(self.action(op.api)):
+                    raise Unresolved(op.api)
+                params = {}  # an action AWS authorizes against "*" whatever the request says
             operations = self.operations(op.api, params, where)
             if not operations:
                 raise Unresolved(op.api)

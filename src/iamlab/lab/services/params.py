@@ -39,8 +39,8 @@ def api_of(handler, service: str) -> str:
     return operation.name or "Unknown"
 
 
-def request_params(handler, api: str, service: str = "") -> dict:
-    """The request's input members (`{"QueueUrl": ..., "Tags": [...]}`); {} when unparseable."""
+def request_params(handler, api: str, service: str = "") -> dict | None:
+    """The request's input members (`{"QueueUrl": ..., "Tags": [...]}`); None when unparseable."""
     parsed = getattr(handler, "params", None)
     if getattr(handler, "automated_parameter_parsing", False) and isinstance(parsed, dict):
         return parsed
@@ -63,9 +63,9 @@ def request_params(handler, api: str, service: str = "") -> dict:
                 "url_params": url_params,
             }
         )
-    except Exception:  # a body the model cannot read: moto will answer it with its own error
-        return {}
-    return parsed if isinstance(parsed, dict) else {}
+    except Exception:  # a body the model cannot read
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def query_params(handler) -> dict[str, str]:

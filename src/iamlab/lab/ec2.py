@@ -60,7 +60,6 @@ def instance_credentials(
             resource=role.arn,
             result=decision.result,
             message=decision.basic_message if not decision.allowed else "",
-            deciding=tuple(decision.deciding),
             decision=decision,
             account=account,
             resource_account=account,

@@ -25,7 +25,6 @@ class Entry:
     resource: str
     result: str  # "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied" | an authentication error code
     message: str
-    deciding: tuple = ()
     decision: object | None = field(default=None, compare=False, repr=False)
     source_ip: str = "127.0.0.1"
     user_agent: str = ""
@@ -36,6 +35,12 @@ class Entry:
     @property
     def allowed(self) -> bool:
         return self.result == "Allowed"
+
+    @property
+    def deciding(self) -> tuple:
+        """The statements that decided, worked out when first asked for (the decision keeps them):
+        a request pays nothing for an explanation no one reads."""
+        return tuple(self.decision.deciding) if self.decision is not None else ()
 
     def deciding_labels(self) -> list[str]:
         return [statement_label(s) for s in self.deciding]

@@ -221,7 +221,6 @@ class Gate:
                 resource=decision.request.resource,
                 result=decision.result,
                 message=message,
-                deciding=tuple(decision.deciding),
                 decision=decision,
                 user_agent=call.user_agent,
                 request_id=call.request_id,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from botocore.model import OperationNotFoundError
 from moto.moto_server.werkzeug_app import BackendRequest
+from werkzeug.wrappers import Request as WerkzeugRequest
 
 from iamlab.lab.journal import Entry
 from iamlab.lab.moto import backends, hooks
@@ -203,8 +204,8 @@ class Front:
                 app = self.dispatcher.app_instances.get(backend)
                 if app is None:
                     app = self.dispatcher.app_instances[backend] = self.dispatcher.create_app(backend)
-                    if protocol == "s3":  # S3's REST protocol stores any body as sent
-                        app.request_class = _BodyAsSent
+                    # S3's REST protocol stores any body as sent
+                    app.request_class = _BodyAsSent if protocol == "s3" else _LabRequest
             app = self._apps.setdefault(host, app)
         return app
 
@@ -257,7 +258,16 @@ def _as_plain_upload(environ, trailers: dict[str, str]) -> None:
             environ["HTTP_" + name.upper().replace("-", "_")] = value
 
 
-class _BodyAsSent(BackendRequest):
+class _LabRequest(BackendRequest):
+    """moto's request, without the helper Flask's debug mode (moto's apps run in it) builds for
+    every form read: a new class per request, which only rewords a KeyError moto never provokes
+    (it indexes `files` only when there are some)."""
+
+    def _load_form_data(self) -> None:
+        WerkzeugRequest._load_form_data(self)
+
+
+class _BodyAsSent(_LabRequest):
     """S3 stores any body byte for byte: a form content type (curl -d, urllib) is data, not fields.
     Only a browser-based upload (POST of multipart/form-data) carries its object in form fields."""
 

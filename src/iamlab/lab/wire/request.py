@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from iamlab.lab.wire import sigv4
@@ -80,6 +81,7 @@ def _declared_length(environ) -> int | None:
     return int(value)
 
 
+@lru_cache(maxsize=512)  # a pure function of the path; a lab's requests repeat few paths
 def normalised_path(raw_path: str) -> str:
     """The path as a router could come to read it: decoded until stable, dot segments and
     repeated slashes removed, lower-cased."""
@@ -101,9 +103,8 @@ def is_control_path(raw_path: str) -> bool:
 def read_body(environ, request: WireRequest, protocol: str | None) -> bytes:
     """The body, read only up to the lab's limit; a larger one is refused (in the words of the
     service's `protocol`) before it is read."""
-    limit_error = refusal("too_large", protocol)
     if request.length is not None and request.length > MAX_BODY:
-        raise limit_error
+        raise refusal("too_large", protocol)
     stream = environ["wsgi.input"]
     request.body_read = True
     if request.length is not None:
@@ -116,7 +117,7 @@ def read_body(environ, request: WireRequest, protocol: str | None) -> bytes:
         size += len(chunk)
         if size > MAX_BODY:
             request.body_read = False  # the rest is still on the wire
-            raise limit_error
+            raise refusal("too_large", protocol)
         chunks.append(chunk)
 
 

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from iamlab.lab.wire import aws_names, streaming
@@ -293,8 +294,13 @@ def needs_body(claim: SignedRequest, headers: dict[str, str]) -> bool:
 
 
 def signing_key(claim: SignedRequest, secret_access_key: str) -> bytes:
+    return _derived_key(secret_access_key, claim.date, claim.region, claim.service)
+
+
+@lru_cache(maxsize=64)  # a pure function of its inputs; a key signs a whole day's requests in one scope
+def _derived_key(secret_access_key: str, date: str, region: str, service: str) -> bytes:
     key = ("AWS4" + secret_access_key).encode()
-    for part in (claim.date, claim.region, claim.service, "aws4_request"):
+    for part in (date, region, service, "aws4_request"):
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
     return key
 

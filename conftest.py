@@ -17,6 +17,32 @@ def shell_lines(path) -> int:
     return sum(len(SHELL_LINE.findall(cell.source)) for cell in cells if cell.cell_type == "code")
 
 
+def pytest_configure(config):
+    """Start a notebook's kernel again if it dies while starting, rather than erroring every cell.
+
+    Two xdist workers start kernels, and the labs inside them bind free ports, at the same moment;
+    jupyter_client picks a kernel's ports by binding and releasing them, so a port can be taken
+    before the kernel binds it. nbval discards the kernel's stderr, so the first attempt's failure
+    is reported here before the retry.
+    """
+    try:
+        from nbval import kernel as nbval_kernel
+    except ImportError:
+        return
+    start = nbval_kernel.start_new_kernel
+
+    def start_new_kernel(*args, **kwargs):
+        for attempt in range(1, 4):
+            try:
+                return start(*args, **kwargs)
+            except RuntimeError as error:
+                if attempt == 3:
+                    raise
+                print(f"nbval kernel start failed ({error}); starting it again")
+
+    nbval_kernel.start_new_kernel = start_new_kernel
+
+
 def pytest_collection_modifyitems(items):
     """Hand the notebooks to the xdist workers longest first (each worker runs whole notebooks), so the
     two workers end together instead of one finishing a long lesson alone; a notebook's cells keep

@@ -59,7 +59,7 @@ def instance_credentials(
             action="sts:AssumeRole",
             resource=role.arn,
             result=decision.result,
-            message=decision.basic_message if not decision.allowed else "",
+            message=decision.aws_message,
             decision=decision,
             account=account,
             resource_account=account,

@@ -27,6 +27,7 @@ from iamlab.lab.services.sts import ASSUME_ACTIONS, role_by_arn
 from iamlab.lab.wire.errors import AWSError, Refused
 from iamlab.lab.wire.identity import SessionExtras
 from iamlab.policy import MalformedPolicyDocument, Policy
+from iamlab.policy.messages import basic_message
 
 # API -> (parameter holding a policy document, policy kind) validated before moto stores it.
 POLICY_WRITES = {
@@ -68,10 +69,6 @@ LAB_ANSWERED = {
     "iam:PutUserPermissionsBoundary": _put_user_boundary,
     "iam:DeleteUserPermissionsBoundary": _delete_user_boundary,
 }
-
-
-def _basic_denial(principal: str, op) -> str:
-    return f"User: {principal} is not authorized to perform: {op.action} on resource: {op.resource}"
 
 
 MAX_ROLE_DURATION = 43200
@@ -180,7 +177,7 @@ class Gate:
         call.refusal = AWSError("AccessDenied", message)
 
     def _refuse_missing_role(self, call, op) -> None:
-        message = _basic_denial(call.caller.arn, op)
+        message = basic_message(call.caller.arn, op.action, op.resource)
         self.lab.journal.record(
             Entry(
                 time=self.lab.clock.now(),

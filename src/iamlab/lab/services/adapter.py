@@ -59,14 +59,13 @@ class Denial:
     status: int = 403
     protocol: str | None = None
     preface: str = ""  # text the service puts before the standard message
-    basic: bool = False  # the denial carries only the basic sentence, not the engine's reason (STS)
 
     def message(self, text: str) -> str:
         return f"{self.preface}{text}"
 
     def text(self, decision) -> str:
         """What the service says about the denied `decision`, before any preface."""
-        return decision.basic_message if self.basic else decision.message
+        return decision.aws_message  # STS's carries only the basic sentence, the others the reason
 
     def error(self, text: str) -> AWSError:
         """`text` as the service's own denial: its code, status and wording."""

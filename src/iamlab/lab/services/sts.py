@@ -2,8 +2,8 @@
 
 The trust policy sees the request's `sts:` keys (`sts:ExternalId`, `sts:RoleSessionName`, ...).
 STS's denial carries only the basic sentence ("User: ... is not authorized to perform:
-sts:AssumeRole on resource: ..."), as AWS's does. A role's session is issued in the role's
-account already, so the request is never moved to the owner's backend.
+sts:AssumeRole on resource: ..."), as AWS's does (`Decision.aws_message`). A role's session is
+issued in the role's account already, so the request is never moved to the owner's backend.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from iamlab.lab.authz.context import tag_dict
 from iamlab.lab.authz.policies import as_policy, trust_policy_name
 from iamlab.lab.iam_api import rules
 from iamlab.lab.moto import backends
-from iamlab.lab.services.adapter import Adapter, Denial, Operation, Where
+from iamlab.lab.services.adapter import Adapter, Operation, Where
 from iamlab.lab.services.iam import by_arn
 from iamlab.policy.statement import as_list
 
@@ -28,7 +28,6 @@ CONTEXT_PARAMS = (
 
 
 class STS(Adapter):
-    denial = Denial(basic=True)
     served_by_owner = False
 
     def describe(self, handler, moto_resource: str, caller, where: Where) -> Operation:

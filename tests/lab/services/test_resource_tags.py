@@ -56,13 +56,6 @@ def _repositories(admin):
     return ["web", "db"], None
 
 
-def _secrets(admin):
-    sm = admin.client("secretsmanager")
-    sm.create_secret(Name="web", SecretString="w")
-    sm.create_secret(Name="db", SecretString="d", Tags=PROD)
-    return ["web", "db"], None
-
-
 def _keys(admin):
     kms = admin.client("kms")
     plain = kms.create_key()["KeyMetadata"]["KeyId"]
@@ -108,13 +101,6 @@ CASES = {
         "AccessDeniedException",
         _repositories,
         lambda client, names, _: client.describe_repositories(repositoryNames=names),
-    ),
-    "secretsmanager BatchGetSecretValue": (
-        "secretsmanager",
-        "secretsmanager:GetSecretValue",
-        "AccessDeniedException",
-        _secrets,
-        lambda client, names, _: client.batch_get_secret_value(SecretIdList=names),
     ),
     "kms ReEncrypt": (
         "kms",

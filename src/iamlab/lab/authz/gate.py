@@ -130,6 +130,11 @@ class Gate:
                 self._record(call, decision, message)
                 raise adapter.denial.error(message)
         self._record(call, decisions[0], "")  # the journal shows the request's own action
+        for action, resource in op.each:  # denied ones are reported in the answer, not refused
+            decision = decide(self, caller.arn, caller.account_id, action, resource, context, policy_set)
+            if not decision.allowed:
+                op.denied[resource] = adapter.denial.text(decision)
+                self._record(call, decision, op.denied[resource])
         self._serve_in_owning_account(handler, call, op, adapter)
         managed.prepare_for(self.iam, op.api, params)
         adapter.before_action(self, call, handler, op, params)

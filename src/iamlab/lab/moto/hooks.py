@@ -88,6 +88,7 @@ TOUCH_POINTS = (
     (moto_routing, "get_service_router"),
     (moto_utils, "get_service_model"),
     (moto_exceptions, "ServiceException"),  # authz/gate.py, iam_api: answers the lab gives itself
+    (moto_exceptions, "JsonRESTError"),  # services/secretsmanager.py: a batch moto refuses
     (moto_responses, "ActionResult"),
     (moto_iam_responses, "IamResponse"),
     (moto_sts_responses, "TokenResponse"),

@@ -45,6 +45,10 @@ class Operation:
     context: dict = field(default_factory=dict)
     # more questions the request asks: (action, resource) or (action, resource, extra context)
     also: list[tuple] = field(default_factory=list)
+    # questions about the resources of a batch whose denial the service reports in its answer
+    # (BatchGetSecretValue's `Errors`) instead of refusing the call; the gate fills `denied`
+    each: list[tuple[str, str]] = field(default_factory=list)
+    denied: dict[str, str] = field(default_factory=dict)  # resource ARN -> the service's denial message
 
 
 @dataclass(frozen=True)

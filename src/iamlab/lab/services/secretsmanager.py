@@ -6,8 +6,13 @@ examples use, so `secret:NAME-*` matches it and a policy naming another secret d
 
 from __future__ import annotations
 
+from moto.core.exceptions import JsonRESTError
+from moto.core.responses import ActionResult
+
 from iamlab.lab.authz.context import tag_dict
-from iamlab.lab.services.adapter import Adapter, Denial, Where
+from iamlab.lab.services.adapter import Adapter, Denial, Operation, Where
+from iamlab.lab.services.params import request_params
+from iamlab.lab.wire.errors import AWSError, Refused
 
 
 class SecretsManager(Adapter):
@@ -15,12 +20,53 @@ class SecretsManager(Adapter):
     sources = {"SecretId": ("SecretId", "Name")}
 
     def operations(self, api: str, params: dict, where: Where) -> list[tuple[str, str]]:
-        """BatchGetSecretValue also needs GetSecretValue on each secret it returns."""
+        """BatchGetSecretValue with filters also needs ListSecrets."""
         found = super().operations(api, params, where)
-        if api == "BatchGetSecretValue":
-            for secret in self._batch(params, where):
-                found += super().operations("GetSecretValue", {"SecretId": secret}, where)
+        if api == "BatchGetSecretValue" and params.get("Filters"):
+            found += super().operations("ListSecrets", {}, where)
         return found
+
+    def resolve(self, op: Operation, handler, params: dict, caller, where: Where) -> None:
+        """Each secret of a batch is a GetSecretValue question of its own, which the answer reports."""
+        super().resolve(op, handler, params, caller, where)
+        if op.api == "BatchGetSecretValue":
+            params = request_params(handler, op.api, self.service) or {}
+            for secret in self._batch(params, where):
+                op.each += super().operations("GetSecretValue", {"SecretId": secret}, where)
+
+    def before_action(self, gate, call, handler, op: Operation, params: dict[str, str]) -> None:
+        """A batch answers with the secrets the caller may read and lists the others under `Errors`.
+
+        "If Secrets Manager encounters errors such as AccessDeniedException while attempting to
+        retrieve any of the secrets, you can see the errors in Errors in the response."
+        (Secrets Manager API Reference, BatchGetSecretValue)
+        """
+        if op.api != "BatchGetSecretValue" or not op.denied:
+            return
+        where = Where(gate.account_id, handler.region)
+        request = request_params(handler, op.api, self.service) or {}
+        asked = [str(secret) for secret in request.get("SecretIdList") or []]
+        arns = {secret: self.value("SecretId", secret, where) for secret in asked}
+        refused = [(secret, op.denied[arn]) for secret, arn in arns.items() if arn in op.denied]
+        try:
+            values, errors, token = self.backend_for(where).batch_get_secret_value(
+                secret_id_list=[secret for secret in asked if arns[secret] not in op.denied],
+                filters=request.get("Filters"),
+                max_results=request.get("MaxResults"),
+                next_token=request.get("NextToken"),
+            )
+        except JsonRESTError as error:  # a request Secrets Manager refuses (both SecretIdList and Filters)
+            raise AWSError(error.error_type, error.message, error.code) from None
+        # chosen by filters: a denied secret is named by its ARN
+        refused += [(value["ARN"], op.denied[value["ARN"]]) for value in values if value["ARN"] in op.denied]
+        result = {
+            "SecretValues": [value for value in values if value["ARN"] not in op.denied],
+            "Errors": [_denied(secret, message) for secret, message in refused] + errors,
+        }
+        if token:
+            result["NextToken"] = token
+        call.answer = handler.serialized(ActionResult(result))
+        raise Refused()
 
     def _batch(self, params: dict, where: Where) -> list[str]:
         """The secrets a batch names, or those its filters select (every page of them)."""
@@ -52,3 +98,7 @@ class SecretsManager(Adapter):
     def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
         secrets = self.backend_for(where).secrets
         return tag_dict(secrets[arn].tags) if arn in secrets else {}
+
+
+def _denied(secret: str, message: str) -> dict[str, str]:
+    return {"SecretId": secret, "ErrorCode": "AccessDeniedException", "Message": message}

@@ -28,6 +28,8 @@ RESPONSES = {
     "lambda": "moto.awslambda.responses:LambdaResponse",
     "organizations": "moto.organizations.responses:OrganizationsResponse",
     "secretsmanager": "moto.secretsmanager.responses:SecretsManagerResponse",
+    "ses": "moto.ses.responses:EmailResponse",
+    "sesv2": "moto.sesv2.responses:SESV2Response",
     "sns": "moto.sns.responses:SNSResponse",
     "sqs": "moto.sqs.responses:SQSResponse",
     "ssm": "moto.ssm.responses:SimpleSystemManagerResponse",

@@ -17,6 +17,7 @@ from iamlab.lab.services.kms import KMS
 from iamlab.lab.services.organizations import Organizations
 from iamlab.lab.services.s3 import S3
 from iamlab.lab.services.secretsmanager import SecretsManager
+from iamlab.lab.services.ses import SES, SESv2
 from iamlab.lab.services.sns import SNS
 from iamlab.lab.services.sqs import SQS
 from iamlab.lab.services.ssm import SSM
@@ -34,11 +35,25 @@ ADAPTERS: dict[str, type[Adapter]] = {
     "organizations": Organizations,
     "s3": S3,
     "secretsmanager": SecretsManager,
+    "ses": SES,
+    "sesv2": SESv2,  # signs as "ses": see SHARED_SIGNING_NAMES
     "sns": SNS,
     "sqs": SQS,
     "ssm": SSM,
     "sts": STS,
 }
+
+# APIs signed with another API's signing name, told apart by the path their requests use.
+SHARED_SIGNING_NAMES: dict[str, tuple[tuple[str, str], ...]] = {"ses": (("/v2/email/", "sesv2"),)}
+
+
+def service_of(signing_name: str, path: str) -> str:
+    """The registry's name for the API a request calls: its signing name, unless another API
+    shares that name and the request's path is that API's."""
+    for prefix, service in SHARED_SIGNING_NAMES.get(signing_name, ()):
+        if path.startswith(prefix):
+            return service
+    return signing_name
 
 
 @lru_cache(maxsize=256)  # bounded: requests may name any service

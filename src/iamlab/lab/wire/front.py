@@ -23,7 +23,7 @@ from werkzeug.wrappers import Request as WerkzeugRequest
 
 from iamlab.lab.journal import Entry
 from iamlab.lab.moto import backends, hooks
-from iamlab.lab.services.registry import wire_protocol
+from iamlab.lab.services.registry import service_of, wire_protocol
 from iamlab.lab.wire import errors, sigv4, streaming
 from iamlab.lab.wire import request as wire
 from iamlab.lab.wire.errors import AWSError, refusal
@@ -80,7 +80,8 @@ class Front:
                 raise AWSError(
                     "MissingAuthenticationToken", "Request is missing Authentication Token"
                 ) from None
-            service, protocol = claim.service, wire_protocol(claim.service)
+            service = service_of(claim.service, request.raw_path)
+            protocol = wire_protocol(service)
             sigv4.check_scope(
                 claim, self.lab.clock.now(), self.lab.region, dt.datetime.now(dt.timezone.utc), protocol
             )

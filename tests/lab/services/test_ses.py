@@ -1,0 +1,103 @@
+"""SES (API v1 and v2, both signed as `ses`): identities and configuration sets decided by their ARNs.
+
+"If the Resource element is restricted, ... The Action element of the second policy or statement
+must be set to one or more of the email-sending APIs. The Resource element must be set to the
+identity's ARN." (AWS Knowledge Center, "How do I resolve a 554 Access denied error when I send
+an email from my IAM user in Amazon SES?")
+"""
+
+import pytest
+
+from tests.lab.helpers import allow, deny, error_code, error_of
+from tests.lab.services.common import ACCOUNT, REGION, client_of, user_arn
+
+IDENTITY = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/"
+MESSAGE = {"Subject": {"Data": "hi"}, "Body": {"Text": {"Data": "hello"}}}
+TO = {"ToAddresses": ["reader@example.net"]}
+
+
+@pytest.fixture
+def identities(lab):
+    ses = lab.admin_session().client("ses")
+    for address in ("news@example.com", "billing@example.com"):
+        ses.verify_email_identity(EmailAddress=address)
+    ses.verify_domain_identity(Domain="example.org")
+    return ses
+
+
+def _send(ses, source):
+    return lambda: ses.send_email(Source=source, Destination=TO, Message=MESSAGE)
+
+
+def _send_v2(v2, sender):
+    return lambda: v2.send_email(FromEmailAddress=sender, Destination=TO, Content={"Simple": MESSAGE})
+
+
+def test_a_policy_naming_an_identity_allows_sending_from_exactly_that_identity(lab, identities):
+    ses = client_of(lab, "ses", "mina", allow("ses:SendEmail", IDENTITY + "news@example.com"))
+    _send(ses, "news@example.com")()
+    _send(ses, '"Newsletter" <news@example.com>')()
+    code, message = error_of(_send(ses, "billing@example.com"))
+    assert code == "AccessDenied"
+    assert message == (
+        f"User `{user_arn('mina')}' is not authorized to perform `ses:SendEmail' "
+        f"on resource `{IDENTITY}billing@example.com'"
+    )
+
+
+def test_an_address_of_a_verified_domain_sends_from_the_domain_identity(lab, identities):
+    """moto, like SES, lets an address of a verified domain send; the identity is the domain."""
+    ses = client_of(lab, "ses", "mina", allow("ses:SendRawEmail", IDENTITY + "example.org"))
+    raw = b"From: Sales <sales@example.org>\r\nTo: reader@example.net\r\nSubject: hi\r\n\r\nhello"
+    ses.send_raw_email(RawMessage={"Data": raw})
+    assert (lab.journal[-1].resource, lab.journal[-1].result) == (IDENTITY + "example.org", "Allowed")
+    blocked = client_of(lab, "ses", "dana", allow("ses:SendRawEmail"), deny("*", IDENTITY + "example.org"))
+    message = {"Data": raw}
+    assert error_code(lambda: blocked.send_raw_email(Source="sales@example.org", RawMessage=message)) == (
+        "AccessDenied"
+    )
+
+
+def test_a_deny_naming_one_identity_denies_exactly_that_one(lab, identities):
+    """SES v1 authorizes only its sending APIs against an identity (the reference gives its other
+    actions no resource type); API v2 authorizes each identity API against the identity."""
+    news = IDENTITY + "news@example.com"
+    statements = allow("ses:*"), deny(["ses:SendEmail", "ses:DeleteEmailIdentity"], news)
+    ses = client_of(lab, "ses", "mina", *statements)
+    assert error_code(_send(ses, "news@example.com")) == "AccessDenied"
+    _send(ses, "billing@example.com")()
+    v2 = client_of(lab, "sesv2", "dana", *statements)
+    code, message = error_of(lambda: v2.delete_email_identity(EmailIdentity="news@example.com"))
+    assert code == "AccessDeniedException"
+    assert message.endswith(
+        f"ses:DeleteEmailIdentity on resource: {IDENTITY}news@example.com "
+        "with an explicit deny in an identity-based policy"
+    )
+    v2.delete_email_identity(EmailIdentity="billing@example.com")
+    assert sorted(identities.list_identities()["Identities"]) == ["example.org", "news@example.com"]
+
+
+def test_api_v2_decides_identities_by_arn_and_denies_in_its_own_shape(lab, identities):
+    """SES API v2 is REST-JSON: its denial is `AccessDeniedException`, which boto3 reads even for a GET."""
+    v2 = client_of(lab, "sesv2", "mina", allow("ses:GetEmailIdentity", IDENTITY + "news@example.com"))
+    assert v2.get_email_identity(EmailIdentity="news@example.com")["IdentityType"] == "EMAIL_ADDRESS"
+    code, message = error_of(lambda: v2.get_email_identity(EmailIdentity="billing@example.com"))
+    assert code == "AccessDeniedException"
+    assert f"ses:GetEmailIdentity on resource: {IDENTITY}billing@example.com" in message
+    send = allow("ses:SendEmail", IDENTITY + "news@example.com")
+    v2 = client_of(lab, "sesv2", "dana", send, deny("ses:DeleteEmailIdentity", IDENTITY + "news@example.com"))
+    _send_v2(v2, "news@example.com")()
+    assert error_code(_send_v2(v2, "billing@example.com")) == "AccessDeniedException"
+    assert error_code(lambda: v2.delete_email_identity(EmailIdentity="news@example.com")) == (
+        "AccessDeniedException"
+    )
+
+
+def test_a_configuration_set_is_decided_by_its_arn(lab):
+    arn = f"arn:aws:ses:{REGION}:{ACCOUNT}:configuration-set/"
+    ses = client_of(lab, "ses", "mina", allow("ses:CreateConfigurationSet", arn + "team-*"))
+    ses.create_configuration_set(ConfigurationSet={"Name": "team-news"})
+    other = {"Name": "other"}
+    assert error_code(lambda: ses.create_configuration_set(ConfigurationSet=other)) == "AccessDenied"
+    v2 = client_of(lab, "sesv2", "dana", allow("ses:GetConfigurationSet", arn + "team-news"))
+    assert v2.get_configuration_set(ConfigurationSetName="team-news")["ConfigurationSetName"] == "team-news"

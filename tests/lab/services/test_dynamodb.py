@@ -193,3 +193,72 @@ def test_a_stream_is_decided_by_its_own_arn_whose_label_has_colons(lab):
     assert error_code(lambda: blind.client("dynamodbstreams").describe_stream(StreamArn=stream)) == (
         "AccessDeniedException"
     )
+
+
+@pytest.fixture
+def stream(lab):
+    admin = lab.admin_session().client("dynamodb")
+    spec = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    return admin.create_table(TableName="orders", StreamSpecification=spec, **TABLE)["TableDescription"][
+        "LatestStreamArn"
+    ]
+
+
+def test_a_stream_keeps_the_resource_policy_put_on_it(lab, stream):
+    """Put, read back, replace and delete a stream's policy, as for a table's.
+
+    "You can attach a resource-based policy to an existing table's stream ... by using the DynamoDB
+    console, PutResourcePolicy API, the AWS CLI, AWS SDK, or an AWS CloudFormation template." (DynamoDB
+    Developer Guide, "Attach a resource-based policy to a DynamoDB stream")
+    """
+    admin = lab.admin_session().client("dynamodb")
+    policy = doc(allow("dynamodb:DescribeStream", stream, **as_principal("mina")))
+    revision = admin.put_resource_policy(ResourceArn=stream, Policy=policy)["RevisionId"]
+    assert admin.put_resource_policy(ResourceArn=stream, Policy=policy)["RevisionId"] == revision
+    assert admin.get_resource_policy(ResourceArn=stream) | {"ResponseMetadata": None} == {
+        "Policy": policy,
+        "RevisionId": revision,
+        "ResponseMetadata": None,
+    }
+    table_policy = lambda: admin.get_resource_policy(ResourceArn=ARN + "orders")  # noqa: E731
+    assert error_code(table_policy) == "PolicyNotFoundException"
+    code, message = error_of(
+        lambda: admin.put_resource_policy(ResourceArn=stream, Policy=policy, ExpectedRevisionId="NO_POLICY")
+    )
+    assert code == "PolicyNotFoundException"
+    assert message.startswith(
+        "Resource-based policy not found for the provided ResourceArn: Requested policy update expecting none"
+    )
+    admin.delete_resource_policy(ResourceArn=stream)
+    code, message = error_of(lambda: admin.get_resource_policy(ResourceArn=stream))
+    assert (code, message) == (
+        "PolicyNotFoundException",
+        f"Resource-based policy not found for the provided ResourceArn: {stream}",
+    )
+    missing = ARN + "orders/stream/2020-01-01T00:00:00.000"
+    assert error_code(lambda: admin.put_resource_policy(ResourceArn=missing, Policy=policy)) == (
+        "ResourceNotFoundException"
+    )
+
+
+def test_the_stream_policy_grants_within_the_account_and_across_accounts_with_the_callers_policy(lab, stream):
+    """Same account, the stream's policy alone grants; across accounts "the identity-based policy and
+    the resource-based policy must both allow the request" (IAM User Guide)."""
+    iam = lab.admin_session(OTHER).client("iam")
+    iam.create_user(UserName="carol")
+    reader = doc(allow("dynamodb:DescribeStream"))
+    iam.put_user_policy(UserName="carol", PolicyName="read", PolicyDocument=reader)
+    key = iam.create_access_key(UserName="carol")["AccessKey"]
+    carol = lab.session(key["AccessKeyId"], key["SecretAccessKey"]).client("dynamodbstreams")
+    mina = client_of(lab, "dynamodbstreams", "mina")
+    dana = client_of(lab, "dynamodbstreams", "dana")
+    for client in (mina, carol):
+        assert error_code(lambda c=client: c.describe_stream(StreamArn=stream)) == "AccessDeniedException"
+    readers = {"AWS": [f"arn:aws:iam::{ACCOUNT}:user/mina", f"arn:aws:iam::{OTHER}:user/carol"]}
+    policy = doc(allow("dynamodb:DescribeStream", stream, Principal=readers))
+    lab.admin_session().client("dynamodb").put_resource_policy(ResourceArn=stream, Policy=policy)
+    assert mina.describe_stream(StreamArn=stream)["StreamDescription"]["StreamArn"] == stream
+    assert carol.describe_stream(StreamArn=stream)["StreamDescription"]["StreamArn"] == stream
+    assert error_code(lambda: dana.describe_stream(StreamArn=stream)) == "AccessDeniedException"
+    iam.delete_user_policy(UserName="carol", PolicyName="read")
+    assert error_code(lambda: carol.describe_stream(StreamArn=stream)) == "AccessDeniedException"

@@ -125,6 +125,7 @@ def set_current_call(value) -> None:
 LAZY_TOUCH_POINTS = (
     ("moto.kms.utils", "_deserialize_ciphertext_blob"),  # services/kms.py: the key a ciphertext names
     ("moto.secretsmanager.models", "_matches"),  # services/secretsmanager.py: BatchGetSecretValue filters
+    ("moto.dynamodb.models.table", "ResourcePolicy"),  # services/dynamodb.py: a stream's policy
 )
 
 

@@ -8,8 +8,8 @@ an email from my IAM user in Amazon SES?")
 
 import pytest
 
-from tests.lab.helpers import allow, deny, error_code, error_of
-from tests.lab.services.common import ACCOUNT, REGION, client_of, user_arn
+from tests.lab.helpers import allow, deny, doc, error_code, error_of
+from tests.lab.services.common import ACCOUNT, REGION, as_principal, client_of, user_arn
 
 IDENTITY = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/"
 MESSAGE = {"Subject": {"Data": "hi"}, "Body": {"Text": {"Data": "hello"}}}
@@ -101,3 +101,51 @@ def test_a_configuration_set_is_decided_by_its_arn(lab):
     assert error_code(lambda: ses.create_configuration_set(ConfigurationSet=other)) == "AccessDenied"
     v2 = client_of(lab, "sesv2", "dana", allow("ses:GetConfigurationSet", arn + "team-news"))
     assert v2.get_configuration_set(ConfigurationSetName="team-news")["ConfigurationSetName"] == "team-news"
+
+
+OTHER = "111122223333"
+
+
+def _authorize(lab, identity: str, *statements):
+    """The identity's owner attaches an authorization policy (SES API v2) holding `statements`."""
+    v2 = lab.admin_session().client("sesv2")
+    v2.create_email_identity_policy(EmailIdentity=identity, PolicyName="senders", Policy=doc(*statements))
+
+
+def test_the_identity_policy_grants_a_user_of_the_account_on_its_own(lab, identities):
+    """A same-account user needs no IAM policy when the identity's policy names them.
+
+    "The principal, which is the entity to which you are granting permission, can be an AWS account,
+    an AWS Identity and Access Management (IAM) user, or an AWS service that belongs to the same
+    account." (SES Developer Guide, "Identity policy examples in Amazon SES")
+    """
+    ses = client_of(lab, "ses", "mina")
+    assert error_code(_send(ses, "news@example.com")) == "AccessDenied"
+    news = IDENTITY + "news@example.com"
+    _authorize(lab, "news@example.com", allow("ses:SendEmail", news, **as_principal("mina")))
+    _send(ses, "news@example.com")()
+    assert error_code(_send(ses, "billing@example.com")) == "AccessDenied"
+
+
+def test_another_account_sends_from_an_identity_only_when_both_policies_allow(lab, identities):
+    """Sending authorization across accounts: the delegate sender names the identity (`SourceArn`), and
+    "the identity-based policy and the resource-based policy must both allow the request" (IAM User
+    Guide, cross-account policy evaluation)."""
+    iam = lab.admin_session(OTHER).client("iam")
+    iam.create_user(UserName="carol")
+    iam.put_user_policy(UserName="carol", PolicyName="send", PolicyDocument=doc(allow("ses:SendEmail")))
+    key = iam.create_access_key(UserName="carol")["AccessKey"]
+    carol = lab.session(key["AccessKeyId"], key["SecretAccessKey"]).client("ses")
+    arn = IDENTITY + "news@example.com"
+
+    def send():
+        return carol.send_email(Source="news@example.com", SourceArn=arn, Destination=TO, Message=MESSAGE)
+
+    code, message = error_of(send)
+    assert code == "AccessDenied"
+    carol_arn = f"arn:aws:iam::{OTHER}:user/carol"
+    assert message == f"User `{carol_arn}' is not authorized to perform `ses:SendEmail' on resource `{arn}'"
+    _authorize(lab, "news@example.com", allow("ses:SendEmail", arn, Principal={"AWS": carol_arn}))
+    send()
+    iam.delete_user_policy(UserName="carol", PolicyName="send")
+    assert error_code(send) == "AccessDenied"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.utils import parseaddr
@@ -61,7 +62,6 @@ class SES(Adapter):
         "IdentityName": ("Identity", "EmailIdentity", "EmailAddress", "Domain"),
         "DedicatedIPPool": ("PoolName",),
     }
-    served_by_owner = False  # SES serves the caller's account's identities
 
     def resources(self, action: str, api: str, params: dict, where: Where) -> list[str]:
         params = {**params, **_nested_names(params)}
@@ -103,9 +103,39 @@ class SES(Adapter):
         name = domain if address not in identities and domain in identities else address
         return f"arn:aws:ses:{where.region}:{where.account}:identity/{name}"
 
+    def resource_policy(self, arn: str, where: Where) -> tuple[str, str] | None:
+        """An identity's authorization policies (API v2 CreateEmailIdentityPolicy), read as one.
+
+        "An identity can have zero, one, or many policies." (SES Developer Guide, "Creating an
+        identity authorization policy"): a request is allowed if any of them allows it and denied
+        if any denies it, as it is by one document holding all their statements.
+        """
+        name = arn.partition(":identity/")[2]
+        identity = self.backend_for(where).email_identities.get(name) if name else None
+        if identity is None or not identity.policies:
+            return None
+        return f"authorization policies of identity {name}", _one_document(identity.policies.values())
+
     def resource_tags(self, arn: str, where: Where) -> dict[str, str]:
         tags = self.backend_for(where).tagger.list_tags_for_resource(arn)
         return tag_dict(tags.get("Tags", []))
+
+
+def _one_document(documents) -> str:
+    """The statements of several policy documents as one document (a Sid kept only once)."""
+    statements, sids = [], set()
+    for document in documents:
+        try:
+            found = json.loads(document).get("Statement", [])
+        except (ValueError, AttributeError):
+            continue  # SES refuses a malformed policy; one moto kept anyway grants nothing
+        for statement in found if isinstance(found, list) else [found]:
+            if isinstance(statement, dict) and statement.get("Sid") in sids:
+                statement = {k: v for k, v in statement.items() if k != "Sid"}
+            if isinstance(statement, dict):
+                sids.add(statement.get("Sid"))
+                statements.append(statement)
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
 def _nested_names(params: dict) -> dict[str, str]:

@@ -13,6 +13,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from tests.lab.helpers import allow, assume, doc, error_code, error_of, new_role, trusting
+from tests.lab.services.common import create_functions
 
 BUCKET = "gate-holes"
 POLICY = doc(
@@ -220,6 +221,39 @@ def test_launching_an_instance_with_a_role_needs_pass_role_to_ec2(lab):
     )
     iam.put_user_policy(UserName="launcher", PolicyName="p", PolicyDocument=doc(launch, to_ec2))
     assert run()["IamInstanceProfile"]["Arn"].endswith("instance-profile/power")
+
+
+def test_the_associated_resource_is_the_instance_or_function_the_request_names(lab):
+    """`iam:AssociatedResourceArn` is the resource the role is attached to: the instance that
+    AssociateIamInstanceProfile names, the function that UpdateFunctionConfiguration's path names."""
+    role_arn = _admin_role_and_profile(lab)
+    admin = lab.admin_session().client("ec2")
+    first, second = (
+        i["InstanceId"] for i in admin.run_instances(ImageId=_image(lab), MinCount=2, MaxCount=2)["Instances"]
+    )
+    attached_to = [
+        f"arn:aws:ec2:{lab.region}:{lab.account_id}:instance/{first}",
+        f"arn:aws:lambda:{lab.region}:{lab.account_id}:function:resize",
+    ]
+    passes = allow(
+        "iam:PassRole", role_arn, Condition={"StringEquals": {"iam:AssociatedResourceArn": attached_to}}
+    )
+    attach = allow(["ec2:AssociateIamInstanceProfile", "lambda:UpdateFunctionConfiguration"])
+    key = user_with_key(lab, "attacher", attach, passes)
+    session = lab.session(key["AccessKeyId"], key["SecretAccessKey"])
+    ec2, profile = session.client("ec2"), {"Name": "power"}
+    code, message = error_of(
+        lambda: ec2.associate_iam_instance_profile(IamInstanceProfile=profile, InstanceId=second)
+    )
+    assert "iam:PassRole" in message
+    ec2.associate_iam_instance_profile(IamInstanceProfile=profile, InstanceId=first)
+    create_functions(lab, {"resize": {}, "report": {}})
+    functions = session.client("lambda")
+    code, message = error_of(
+        lambda: functions.update_function_configuration(FunctionName="report", Role=role_arn)
+    )
+    assert (code, "iam:PassRole" in message) == ("AccessDeniedException", True)
+    assert functions.update_function_configuration(FunctionName="resize", Role=role_arn)["Role"] == role_arn
 
 
 def test_creating_a_function_with_a_role_needs_pass_role_to_lambda(lab):

@@ -8,18 +8,18 @@ principal that receives the role) and `iam:AssociatedResourceArn` (the resource 
 be attached to, for the services that report one: EC2 instances, Lambda functions).
 
 Each entry below names the parameters that carry a role for one API moto serves; every role
-found becomes one more `(iam:PassRole, role ARN, context)` question for the gate.
+found becomes one more `(iam:PassRole, role ARN, context)` question for the gate. The entries
+are IAM's knowledge, not a service's: they serve services with or without an adapter alike.
+The associated resource is one the request itself is authorized against (its instance or
+function), as the service's adapter resolved it, so nothing here looks a resource up.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
-from iamlab.lab.moto import backends
-
-EC2_INSTANCE_ALL = "arn:aws:ec2:{region}:{account}:instance/*"
+from iamlab.lab.services import reference
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Passing:
     service: str  # iam:PassedToService
     roles: tuple[str, ...] = ()  # parameter paths holding a role ARN ("a.b", "Targets[].RoleArn")
     profile: str | None = None  # parameter path holding an instance profile (Arn or Name)
-    associated: str | None = None  # how iam:AssociatedResourceArn is formed: "instance" | "function"
+    associated: str | None = None  # the resource type iam:AssociatedResourceArn names ("instance")
 
 
 # (IAM action prefix, API) -> what it passes.
@@ -88,8 +88,9 @@ PASSING = {
 }
 
 
-def questions(prefix: str, api: str, params: dict, body, path: str, iam, region: str) -> list[tuple]:
-    """The `(iam:PassRole, role ARN, context)` questions this request adds, one per role it passes."""
+def questions(prefix: str, api: str, params: dict, body, resources: list[str], iam) -> list[tuple]:
+    """The `(iam:PassRole, role ARN, context)` questions this request adds, one per role it passes;
+    `resources` are the ARNs the request itself is authorized against."""
     passing = PASSING.get((prefix, api))
     if passing is None:
         return []
@@ -100,7 +101,8 @@ def questions(prefix: str, api: str, params: dict, body, path: str, iam, region:
     if passing.profile:
         arns.extend(_profile_roles(values.get(passing.profile), iam))
     context = {"iam:PassedToService": passing.service}
-    associated = _associated(passing.associated, values, path, iam.account_id, region)
+    pattern = reference.pattern(prefix, passing.associated) if passing.associated else None
+    associated = next((arn for arn in resources if pattern and pattern.match(arn)), None)
     if associated:
         context["iam:AssociatedResourceArn"] = associated
     return [("iam:PassRole", arn, context) for arn in dict.fromkeys(arns)]
@@ -150,36 +152,3 @@ def _profile_roles(profile, iam) -> list[str]:
         if (arn and found.arn == arn) or (name and found.name == name):
             return [role.arn for role in found.roles]
     return []
-
-
-def _associated(kind: str | None, values: dict, path: str, account: str, region: str) -> str | None:
-    if kind == "instance":
-        instance = values.get("InstanceId") or _instance_of_association(
-            values.get("AssociationId"), account, region
-        )
-        return (
-            f"arn:aws:ec2:{region}:{account}:instance/{instance}"
-            if instance
-            else EC2_INSTANCE_ALL.format(region=region, account=account)
-        )
-    if kind == "function":
-        name = values.get("FunctionName") or _function_in_path(path)
-        if name:
-            name = name.rsplit(":", 1)[-1] if name.startswith("arn:") else name
-            return f"arn:aws:lambda:{region}:{account}:function:{name}"
-    return None
-
-
-def _function_in_path(path: str) -> str | None:
-    match = re.search(r"/functions/([^/]+)", path or "")
-    return match.group(1) if match else None
-
-
-def _instance_of_association(association_id, account: str, region: str) -> str | None:
-    if not association_id:
-        return None
-    associations = backends.backend("ec2", account, region).iam_instance_profile_associations
-    for instance_id, association in associations.items():
-        if getattr(association, "id", None) == association_id:
-            return instance_id
-    return None

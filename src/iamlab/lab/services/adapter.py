@@ -115,18 +115,9 @@ class Adapter:
         params = folded_params(handler)
         self.resolve(op, handler, params, caller, where)
         _request_tags(op, params)
-        parsed_url = getattr(handler, "parsed_url", None)
-        op.also.extend(
-            passrole.questions(
-                self.prefix,
-                api,
-                params,
-                getattr(handler, "body", None),
-                parsed_url.path if parsed_url else "",
-                backends.iam(where.account),
-                where.region,
-            )
-        )
+        resources = [op.resource, *(question[1] for question in op.also)]
+        body, iam = getattr(handler, "body", None), backends.iam(where.account)
+        op.also.extend(passrole.questions(self.prefix, api, params, body, resources, iam))
         return op
 
     def resolve(self, op: Operation, handler, params: dict, caller, where: Where) -> None:

@@ -52,6 +52,12 @@ def _slot(service: str, kind: str) -> Slot | None:
     return Slot(kind, template, names, re.compile(regex + "$"), tagged)
 
 
+def pattern(service: str, kind: str) -> re.Pattern | None:
+    """What a full ARN of `service`'s resource type `kind` looks like; None for an unknown type."""
+    slot = _slot(service, kind)
+    return slot.pattern if slot is not None else None
+
+
 @lru_cache(maxsize=4096)
 def slots(action: str) -> tuple[Slot, ...]:
     """The resource types `action` is authorized against ("service:Name"); () when it has none."""

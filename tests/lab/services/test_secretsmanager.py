@@ -144,3 +144,17 @@ def test_a_batch_secrets_manager_refuses_is_refused_in_its_words_when_a_secret_i
     code, message = error_of(lambda: sm.batch_get_secret_value(SecretIdList=["db", "api"], MaxResults=5))
     assert code == "InvalidParameterException"
     assert "'Filters' must also be specified when 'MaxResults' is provided" in message
+
+
+def test_a_secret_the_gate_was_not_asked_about_is_never_shown(lab, secrets, monkeypatch):
+    """A secret that appears between the decision and the answer (created meanwhile) is withheld."""
+    from iamlab.lab.services.secretsmanager import SecretsManager
+
+    decided_before = SecretsManager._batch
+    monkeypatch.setattr(SecretsManager, "_batch", lambda self, *args: decided_before(self, *args)[:1])
+    sm = client_of(lab, "secretsmanager", "mina", allow("secretsmanager:*"))
+    answer = sm.batch_get_secret_value(Filters=[{"Key": "name", "Values": ["db", "api"]}])
+    assert [v["ARN"] for v in answer["SecretValues"]] == [secrets["db"]]
+    assert [(e["SecretId"], e["ErrorCode"]) for e in answer["Errors"]] == [
+        (secrets["api"], "ResourceNotFoundException")
+    ]

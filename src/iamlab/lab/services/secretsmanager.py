@@ -41,28 +41,37 @@ class SecretsManager(Adapter):
         retrieve any of the secrets, you can see the errors in Errors in the response."
         (Secrets Manager API Reference, BatchGetSecretValue)
         """
-        if op.api != "BatchGetSecretValue" or not op.denied:
+        if op.api != "BatchGetSecretValue":
             return
         where = Where(gate.account_id, handler.region)
         request = request_params(handler, op.api, self.service) or {}
-        asked = [str(secret) for secret in request.get("SecretIdList") or []]
-        arns = {secret: self.value("SecretId", secret, where) for secret in asked}
-        refused = [(secret, op.denied[arn]) for secret, arn in arns.items() if arn in op.denied]
+        asked = {
+            str(secret): self.value("SecretId", str(secret), where)
+            for secret in request.get("SecretIdList") or []
+        }
+        refused = [_denied(secret, op.denied[arn]) for secret, arn in asked.items() if arn in op.denied]
         try:
             values, errors, token = self.backend_for(where).batch_get_secret_value(
-                secret_id_list=[secret for secret in asked if arns[secret] not in op.denied],
+                secret_id_list=[secret for secret, arn in asked.items() if arn not in op.denied],
                 filters=request.get("Filters"),
                 max_results=request.get("MaxResults"),
                 next_token=request.get("NextToken"),
             )
         except JsonRESTError as error:  # a request Secrets Manager refuses (both SecretIdList and Filters)
             raise AWSError(error.error_type, error.message, error.code) from None
-        # chosen by filters: a denied secret is named by its ARN
-        refused += [(value["ARN"], op.denied[value["ARN"]]) for value in values if value["ARN"] in op.denied]
-        result = {
-            "SecretValues": [value for value in values if value["ARN"] not in op.denied],
-            "Errors": [_denied(secret, message) for secret, message in refused] + errors,
-        }
+        # A secret chosen by filters is named by its ARN. One the gate was not asked about (created
+        # while this request was decided) is withheld as it was then: not there.
+        decided = {resource for _, resource in op.each}
+        names = {arn: secret for secret, arn in asked.items()}
+        shown = []
+        for value in values:
+            if value["ARN"] in op.denied:
+                refused.append(_denied(value["ARN"], op.denied[value["ARN"]]))
+            elif value["ARN"] not in decided:
+                refused.append(_not_found(names.get(value["ARN"], value["ARN"])))
+            else:
+                shown.append(value)
+        result = {"SecretValues": shown, "Errors": refused + errors}
         if token:
             result["NextToken"] = token
         call.answer = handler.serialized(ActionResult(result))
@@ -102,3 +111,8 @@ class SecretsManager(Adapter):
 
 def _denied(secret: str, message: str) -> dict[str, str]:
     return {"SecretId": secret, "ErrorCode": "AccessDeniedException", "Message": message}
+
+
+def _not_found(secret: str) -> dict[str, str]:
+    message = "Secrets Manager can't find the specified secret."
+    return {"SecretId": secret, "ErrorCode": "ResourceNotFoundException", "Message": message}

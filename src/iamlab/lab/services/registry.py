@@ -1,4 +1,5 @@
-"""Which adapter serves which service: one line per service, keyed by its signing name."""
+"""Which adapter serves which service: one line per service, keyed by its signing name (an API that
+shares another's signing name by the name `service_of` gives it)."""
 
 from __future__ import annotations
 

@@ -928,9 +928,16 @@ def _cross_account_checks(document, role_arn: str, user_arn: str, external_id: s
     outsiders = [_account_probe(THIRD_ACCOUNT), _account_probe(role_account)]
     outsiders += sorted(_named_principals(document) - {user_arn} - set(colleagues))
     outsider = next((who for who in outsiders if admits(who, right)), "")
+    unchecked = admits(user_arn, {})
+    loose = _(
+        "the role also accepts the external ID {other}: a wildcard (StringLike), a case-insensitive "
+        "operator or a second value lets other IDs in. Compare with exactly one value"
+    )
+    if unchecked:
+        loose = _("the role also accepts the external ID {other}: nothing checks the ID yet")
     return [
         (
-            not admits(user_arn, {}),
+            not unchecked,
             _("without an external ID, {user} is refused").format(user=user),
             _(
                 "add a Condition on the key sts:ExternalId; one that also holds when the key is missing "
@@ -940,10 +947,7 @@ def _cross_account_checks(document, role_arn: str, user_arn: str, external_id: s
         (
             not wrong,
             _("with any other external ID, {user} is refused").format(user=user),
-            _(
-                "the role also accepts the external ID {other}: a wildcard (StringLike), a case-insensitive "
-                "operator or a second value lets other IDs in. Compare with exactly one value"
-            ).format(other=wrong[0] if wrong else ""),
+            loose.format(other=wrong[0] if wrong else ""),
         ),
         (
             not any(admits(who, right) for who in colleagues),

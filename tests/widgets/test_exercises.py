@@ -472,6 +472,20 @@ def test_cross_account_trust_solution_is_shown_only_when_asked(lab):
     assert_solved(check_partner_trust(lab, solution))
 
 
+def test_cross_account_trust_speaks_korean(lab):
+    import iamlab
+
+    iamlab.set_language("ko")
+    try:
+        text = repr(check_partner_trust(lab, trusting_jonnung(principal={"AWS": "123456789012"})))
+    finally:
+        iamlab.set_language("en")
+    assert (
+        "외부 ID가 Partner-4729일 때만" in text
+        and "✘ 계정 123456789012의 다른 사용자나 역할은 신뢰하지 않음" in text
+    )
+
+
 # -- in Korean --------------------------------------------------------------------------------------------
 def test_feedback_speaks_korean(lab, article):
     import iamlab

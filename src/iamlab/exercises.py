@@ -901,6 +901,30 @@ def _named_external_ids(document) -> set[str]:
     return found
 
 
+def _principal_keys(principal: str) -> dict:
+    """The global condition keys AWS sets for `principal` (an IAM user or role ARN, or a service),
+    so that a trust policy narrowing "*" by `aws:PrincipalArn` and the like is decided as AWS would."""
+    if ":" not in principal:
+        return {"aws:PrincipalServiceName": principal, "aws:PrincipalIsAWSService": "true"}
+    account, name = principal.split(":")[4], principal.rsplit("/", 1)[-1]
+    keys = {
+        "aws:PrincipalArn": principal,
+        "aws:PrincipalAccount": account,
+        "aws:PrincipalIsAWSService": "false",
+    }
+    if ":user/" in principal:
+        return keys | {"aws:PrincipalType": "User", "aws:username": name}
+    return keys | {"aws:PrincipalType": "AssumedRole"}
+
+
+def _admits(document, role_arn: str, principal: str, context: dict, action: str = ASSUME) -> bool:
+    """Would the trust policy `document` let `principal`, whose own policy allows every STS action,
+    call `action` on the role, with the keys AWS sets for it and those in `context`?"""
+    return _trusts(
+        document, principal, role_arn, action, [ALLOW_ANY_STS], _principal_keys(principal) | context
+    )
+
+
 def _other_external_ids(external_id: str, document) -> list[str]:
     """IDs that are not `external_id` but that a loose condition could admit: one character more
     anywhere (a `*`), one character changed anywhere (a `?`), other letter case, another ID
@@ -920,7 +944,7 @@ def _cross_account_checks(document, role_arn: str, user_arn: str, external_id: s
     user = user_arn.rsplit("/", 1)[-1]
 
     def admits(principal, context, action=ASSUME) -> bool:
-        return _trusts(document, principal, role_arn, action, [ALLOW_ANY_STS], context)
+        return _admits(document, role_arn, principal, context, action)
 
     right = {EXTERNAL_ID: external_id}
     wrong = [i for i in _other_external_ids(external_id, document) if admits(user_arn, {EXTERNAL_ID: i})]
@@ -1008,7 +1032,7 @@ def check_cross_account_trust(lab, trust, role_arn: str, user_arn: str, external
     if document is None:
         return fb
     fb.add(
-        _trusts(document, user_arn, role_arn, identity=[ALLOW_ANY_STS], context={EXTERNAL_ID: external_id}),
+        _admits(document, role_arn, user_arn, {EXTERNAL_ID: external_id}),
         _("{user} may assume the role with external ID {external_id}").format(
             user=user, external_id=external_id
         ),

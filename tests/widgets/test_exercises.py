@@ -411,6 +411,13 @@ def test_cross_account_trust_wrong_and_too_broad_answers(lab):
         (trusting_jonnung(principal="*"), "✘ no principal of any other account"),
         (trusting_jonnung(principal={"AWS": "*"}), "arn:aws:iam::444455556666:user/iamlab-someone-else may"),
         (trusting_jonnung(principal={"AWS": "arn:aws:iam::123456789012:root"}), "✘ no other user or role"),
+        (
+            trusting_jonnung(
+                {"StringEquals": {"sts:ExternalId": EXTERNAL_ID, "aws:PrincipalAccount": "123456789012"}},
+                principal="*",
+            ),
+            "✘ no other user or role",
+        ),
         (trusting_jonnung(principal={"AWS": "123456789012"}), "hands the decision"),
         (trusting_jonnung(principal={"AWS": "111122223333"}), "✘ jonnung may assume the role"),
         (
@@ -449,6 +456,9 @@ def test_cross_account_trust_right_answers(lab):
         trusting_jonnung(principal={"AWS": [JONNUNG]}, action=["sts:AssumeRole"], Sid="OnlyJonnung"),
         trusting_jonnung({"StringEquals": {"sts:ExternalId": [EXTERNAL_ID]}}),
         trusting_jonnung({"StringLike": {"sts:ExternalId": EXTERNAL_ID}}),  # no wildcard: one ID only
+        trusting_jonnung(  # "*" narrowed to jonnung by aws:PrincipalArn: AWS decides it the same way
+            {"StringEquals": {"sts:ExternalId": EXTERNAL_ID, "aws:PrincipalArn": JONNUNG}}, principal="*"
+        ),
         [  # a Deny for every other ID is harmless
             right,
             {

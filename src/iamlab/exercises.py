@@ -951,6 +951,7 @@ def _cross_account_checks(document, role_arn: str, user_arn: str, external_id: s
     colleagues = [_account_probe(trusted_account), _account_probe(trusted_account, "role")]
     outsiders = [_account_probe(THIRD_ACCOUNT), _account_probe(role_account)]
     outsiders += sorted(_named_principals(document) - {user_arn} - set(colleagues))
+    colleague = next((who for who in colleagues if admits(who, right)), "")
     outsider = next((who for who in outsiders if admits(who, right)), "")
     unchecked = admits(user_arn, {})
     loose = _(
@@ -974,12 +975,12 @@ def _cross_account_checks(document, role_arn: str, user_arn: str, external_id: s
             loose.format(other=wrong[0] if wrong else ""),
         ),
         (
-            not any(admits(who, right) for who in colleagues),
+            not colleague,
             _("no other user or role of account {account} is trusted").format(account=trusted_account),
             _(
-                "naming the account (its root or its ID) hands the decision to that account's "
-                "administrators: anyone they allow gets in. Name the user"
-            ),
+                "{principal} may assume the role too. Naming the account (its root or its ID) hands the "
+                "decision to that account's administrators: anyone they allow gets in. Name the user"
+            ).format(principal=colleague),
         ),
         (
             not outsider,

@@ -176,25 +176,36 @@ def _json(document) -> str:
 
 
 # -- trust policies, decided by the engine --------------------------------------------------------
-def _trusts(document, principal: str, role_arn: str, action: str = ASSUME, identity=()) -> bool:
-    """Would `document`, as the role's trust policy, let `principal` call `action` on the role?"""
+def _trusts(document, principal: str, role_arn: str, action: str = ASSUME, identity=(), context=None) -> bool:
+    """Would `document`, as the role's trust policy, let `principal` call `action` on the role
+    (with the condition keys in `context`)?"""
     account = role_arn.split(":")[4]
     try:
-        request = Request(principal=principal, action=action, resource=role_arn, resource_account=account)
+        request = Request(principal, action, role_arn, resource_account=account, context=context or {})
         return evaluate(request, identity_policies=identity, resource_policy=document).allowed
     except Exception:  # a document the engine cannot read trusts nobody
         return False
 
 
-def _named_arns(document) -> set[str]:
-    """The IAM ARNs a trust policy's statements name under "AWS" (candidates to ask the engine about)."""
-    found = set()
+def _statements(document) -> list[dict]:
+    """A policy's statements, however written (one or a list); anything else is left out."""
     statements = document.get("Statement", []) if isinstance(document, dict) else []
-    for statement in statements if isinstance(statements, list) else [statements]:
-        principal = statement.get("Principal") if isinstance(statement, dict) else None
+    return [s for s in (statements if isinstance(statements, list) else [statements]) if isinstance(s, dict)]
+
+
+def _named_aws(document) -> set[str]:
+    """What a trust policy's statements name under "AWS" in their Principal."""
+    found = set()
+    for statement in _statements(document):
+        principal = statement.get("Principal")
         if isinstance(principal, dict):
-            found.update(a for a in as_list(principal.get("AWS", [])) if isinstance(a, str) and ":user/" in a)
+            found.update(a for a in as_list(principal.get("AWS", [])) if isinstance(a, str))
     return found
+
+
+def _named_arns(document) -> set[str]:
+    """The IAM user ARNs a trust policy names (candidates to ask the engine about)."""
+    return {a for a in _named_aws(document) if ":user/" in a}
 
 
 def _lab_users(lab) -> set[str]:
@@ -733,31 +744,39 @@ def _statement_document(answer):
     return None
 
 
-@_open_lab_only
-def check_trust_statement(lab, statement, article) -> Feedback:
-    """Exercise 03: a trust statement (or the whole trust policy) letting the user assume the role,
-    EC2 still trusted, nobody and nothing else."""
+def _readable_trust(fb: Feedback, answer):
+    """The answer as a trust policy IAM would accept, or None after saying (in `fb`) why not."""
     from iamlab.policy import validate
 
-    fb = Feedback(
-        _("a trust statement that lets {user} (and still EC2) assume the role").format(
-            user=article.user_name
-        ),
-        solution=_json(trust_policy(aws=article.user_arn, service=EC2)["Statement"][0]),
-    )
-    document = _statement_document(statement)
+    document = _statement_document(answer)
     if not fb.add(
         document is not None,
         _("the answer is a statement (a dict) or a whole trust policy"),
         _('write it like {"Effect": ..., "Principal": {...}, "Action": ...}'),
     ):
-        return fb
+        return None
     errors = [f for f in validate(document, "trust") if str(getattr(f, "severity", "")).lower() == "error"]
     if not fb.add(
         not errors,
         _("IAM would accept it as a trust policy"),
         _("IAM says: {message}").format(message=errors[0].message) if errors else "",
     ):
+        return None
+    return document
+
+
+@_open_lab_only
+def check_trust_statement(lab, statement, article) -> Feedback:
+    """Exercise 03: a trust statement (or the whole trust policy) letting the user assume the role,
+    EC2 still trusted, nobody and nothing else."""
+    fb = Feedback(
+        _("a trust statement that lets {user} (and still EC2) assume the role").format(
+            user=article.user_name
+        ),
+        solution=_json(trust_policy(aws=article.user_arn, service=EC2)["Statement"][0]),
+    )
+    document = _readable_trust(fb, statement)
+    if document is None:
         return fb
     role = article.role_arn
     direct = _trusts(document, article.user_arn, role)
@@ -842,4 +861,187 @@ def check_bucket_listing(lab, article) -> Feedback:
         _("the role session listed the objects in s3://{bucket}").format(bucket=article.bucket),
         hint,
     )
+    return fb
+
+
+# -- lesson 12: a role in another account -------------------------------------------------------------
+EXTERNAL_ID = "sts:ExternalId"
+THIRD_ACCOUNT = "444455556666"  # an account the lesson never uses: "everyone else"
+# A caller's own policy allowing every STS action, so that across accounts the trust policy alone decides.
+ALLOW_ANY_STS = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}],
+}
+
+
+def _account_probe(account: str, kind: str = "user") -> str:
+    return f"arn:aws:iam::{account}:{kind}/iamlab-someone-else"
+
+
+def _named_principals(document) -> set[str]:
+    """Who a trust policy names under "AWS", as principals to ask about: an ARN as written, an
+    account (its root or its bare ID) as some other user of that account. A wildcard inside an ARN
+    names nobody (IAM matches Principal ARNs literally)."""
+    found = set()
+    for value in (v for v in _named_aws(document) if "*" not in v):
+        account = value.split(":")[4] if value.count(":") >= 5 else value
+        found.add(_account_probe(account) if value.endswith(":root") or value.isdigit() else value)
+    return found
+
+
+def _named_external_ids(document) -> set[str]:
+    """The values a trust policy's conditions compare sts:ExternalId with (candidates to ask about)."""
+    found = set()
+    for statement in _statements(document):
+        condition = statement.get("Condition")
+        for block in condition.values() if isinstance(condition, dict) else []:
+            for key, values in block.items() if isinstance(block, dict) else []:
+                if str(key).lower() == EXTERNAL_ID.lower():
+                    found.update(v for v in as_list(values) if isinstance(v, str))
+    return found
+
+
+def _principal_keys(principal: str) -> dict:
+    """The global condition keys AWS sets for `principal` (an IAM user or role ARN, or a service),
+    so that a trust policy narrowing "*" by `aws:PrincipalArn` and the like is decided as AWS would."""
+    if ":" not in principal:
+        return {"aws:PrincipalServiceName": principal, "aws:PrincipalIsAWSService": "true"}
+    account, name = principal.split(":")[4], principal.rsplit("/", 1)[-1]
+    keys = {
+        "aws:PrincipalArn": principal,
+        "aws:PrincipalAccount": account,
+        "aws:PrincipalIsAWSService": "false",
+    }
+    if ":user/" in principal:
+        return keys | {"aws:PrincipalType": "User", "aws:username": name}
+    return keys | {"aws:PrincipalType": "AssumedRole"}
+
+
+def _admits(document, role_arn: str, principal: str, context: dict, action: str = ASSUME) -> bool:
+    """Would the trust policy `document` let `principal`, whose own policy allows every STS action,
+    call `action` on the role, with the keys AWS sets for it and those in `context`?"""
+    return _trusts(
+        document, principal, role_arn, action, [ALLOW_ANY_STS], _principal_keys(principal) | context
+    )
+
+
+def _other_external_ids(external_id: str, document) -> list[str]:
+    """IDs that are not `external_id` but that a loose condition could admit: one character more
+    anywhere (a `*`), one character changed anywhere (a `?`), other letter case, another ID
+    altogether, and every other value the document names."""
+    others = {external_id + "x", external_id.swapcase(), "another-customers-id"}
+    for i, char in enumerate(external_id):
+        others.add(external_id[:i] + "x" + external_id[i:])
+        others.add(external_id[:i] + ("y" if char == "x" else "x") + external_id[i + 1 :])
+    named = _named_external_ids(document) - others
+    return sorted(others - {external_id}) + sorted(named - {external_id})
+
+
+def _cross_account_checks(document, role_arn: str, user_arn: str, external_id: str):
+    """What `document` must refuse besides `user_arn` with `external_id`, each as (refused, what, hint).
+    Every probe's own policy allows every STS action, so the trust policy alone decides."""
+    trusted_account, role_account = user_arn.split(":")[4], role_arn.split(":")[4]
+    user = user_arn.rsplit("/", 1)[-1]
+
+    def admits(principal, context, action=ASSUME) -> bool:
+        return _admits(document, role_arn, principal, context, action)
+
+    right = {EXTERNAL_ID: external_id}
+    wrong = [i for i in _other_external_ids(external_id, document) if admits(user_arn, {EXTERNAL_ID: i})]
+    colleagues = [_account_probe(trusted_account), _account_probe(trusted_account, "role")]
+    outsiders = [_account_probe(THIRD_ACCOUNT), _account_probe(role_account)]
+    outsiders += sorted(_named_principals(document) - {user_arn} - set(colleagues))
+    colleague = next((who for who in colleagues if admits(who, right)), "")
+    outsider = next((who for who in outsiders if admits(who, right)), "")
+    unchecked = admits(user_arn, {})
+    loose = _(
+        "the role also accepts the external ID {other}: a wildcard (StringLike), a case-insensitive "
+        "operator or a second value lets other IDs in. Compare with exactly one value"
+    )
+    if unchecked:
+        loose = _("the role also accepts the external ID {other}: nothing checks the ID yet")
+    return [
+        (
+            not unchecked,
+            _("without an external ID, {user} is refused").format(user=user),
+            _(
+                "add a Condition on the key sts:ExternalId; one that also holds when the key is missing "
+                "(…IfExists) lets a caller leave the ID out"
+            ),
+        ),
+        (
+            not wrong,
+            _("with any other external ID, {user} is refused").format(user=user),
+            loose.format(other=wrong[0] if wrong else ""),
+        ),
+        (
+            not colleague,
+            _("no other user or role of account {account} is trusted").format(account=trusted_account),
+            _(
+                "{principal} may assume the role too. Naming the account (its root or its ID) hands the "
+                "decision to that account's administrators: anyone they allow gets in. Name the user"
+            ).format(principal=colleague),
+        ),
+        (
+            not outsider,
+            _("no principal of any other account is trusted"),
+            _('{principal} may assume the role too ("*" trusts everyone in every AWS account)').format(
+                principal=outsider
+            ),
+        ),
+        (
+            not (admits(OTHER_SERVICE, right) or admits(EC2, right)),
+            _("no AWS service is trusted"),
+            _('name only the user, under "AWS"'),
+        ),
+        (
+            not any(admits(user_arn, right, action) for action in OTHER_TRUST_ACTIONS),
+            _("its Action allows nothing besides sts:AssumeRole"),
+            _("a wildcard Action also allows other STS actions: name the one action STS checks"),
+        ),
+    ]
+
+
+@_open_lab_only
+def check_cross_account_trust(lab, trust, role_arn: str, user_arn: str, external_id: str) -> Feedback:
+    """Exercise 12: a trust policy for `role_arn` that lets `user_arn`, a user of another account,
+    assume the role only when it passes `external_id`, and lets nobody else in.
+
+    The engine decides every probe: the user with the right ID, with none and with near misses
+    (where a wildcard or a case-insensitive operator would let another ID in), other principals
+    of the user's account, of the role's and of a third account, services and other STS actions.
+    """
+    user = user_arn.rsplit("/", 1)[-1]
+    answer = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": user_arn},
+                "Action": ASSUME,
+                "Condition": {"StringEquals": {EXTERNAL_ID: external_id}},
+            }
+        ],
+    }
+    fb = Feedback(
+        _("only {user} of account {account}, and only with external ID {external_id}").format(
+            user=user, account=user_arn.split(":")[4], external_id=external_id
+        ),
+        solution=_json(answer),
+    )
+    document = _readable_trust(fb, trust)
+    if document is None:
+        return fb
+    fb.add(
+        _admits(document, role_arn, user_arn, {EXTERNAL_ID: external_id}),
+        _("{user} may assume the role with external ID {external_id}").format(
+            user=user, external_id=external_id
+        ),
+        _(
+            'the Principal must name {arn} under "AWS", the Action sts:AssumeRole, and the Condition must '
+            "accept the ID {external_id}"
+        ).format(arn=user_arn, external_id=external_id),
+    )
+    for refused, what, hint in _cross_account_checks(document, role_arn, user_arn, external_id):
+        fb.add(refused, what, hint)
     return fb

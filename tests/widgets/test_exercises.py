@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError
 from iamlab.exercises import (
     check_account_trust,
     check_bucket_listing,
+    check_cross_account_trust,
     check_group_member,
     check_instance_role,
     check_needed_action,
@@ -376,6 +377,123 @@ def test_instance_role(lab, article):
     assert_solved(check_instance_role(lab, "p", article))  # right 1
     set_trust(lab, "R", document(statement({"Service": [EC2]}), statement({"AWS": [article.user_arn]})))
     assert_solved(check_instance_role(lab, "p", article))  # right 2
+
+
+# -- 12: a role in another account ----------------------------------------------------------------------
+PARTNER_ROLE = "arn:aws:iam::111122223333:role/PartnerReadOnly"
+JONNUNG = "arn:aws:iam::123456789012:user/jonnung"
+EXTERNAL_ID = "Partner-4729"
+
+
+def trusting_jonnung(condition=None, principal=None, action="sts:AssumeRole", **extra) -> dict:
+    """A trust statement naming jonnung (or `principal`) with `condition`, by default the right ID."""
+    return {
+        "Effect": "Allow",
+        "Principal": principal or {"AWS": JONNUNG},
+        "Action": action,
+        "Condition": condition or {"StringEquals": {"sts:ExternalId": EXTERNAL_ID}},
+        **extra,
+    }
+
+
+def check_partner_trust(lab, answer):
+    return check_cross_account_trust(lab, answer, PARTNER_ROLE, JONNUNG, EXTERNAL_ID)
+
+
+def test_cross_account_trust_wrong_and_too_broad_answers(lab):
+    """IAM User Guide, external ID: "In a multi-tenant environment where you support multiple customers
+    with different AWS accounts, we recommend using one external ID per AWS account." Principal element:
+    naming an account "delegate[s] authority to the account", so it admits more than the named user."""
+    no_id = {k: v for k, v in trusting_jonnung().items() if k != "Condition"}
+    for answer, why in (
+        ("{not json", "statement"),
+        (no_id, "✘ without an external ID, jonnung is refused"),
+        (trusting_jonnung(principal="*"), "✘ no principal of any other account"),
+        (trusting_jonnung(principal={"AWS": "*"}), "arn:aws:iam::444455556666:user/iamlab-someone-else may"),
+        (trusting_jonnung(principal={"AWS": "arn:aws:iam::123456789012:root"}), "✘ no other user or role"),
+        (
+            trusting_jonnung(
+                {"StringEquals": {"sts:ExternalId": EXTERNAL_ID, "aws:PrincipalAccount": "123456789012"}},
+                principal="*",
+            ),
+            "✘ no other user or role",
+        ),
+        (trusting_jonnung(principal={"AWS": "123456789012"}), "hands the decision"),
+        (trusting_jonnung(principal={"AWS": "111122223333"}), "✘ jonnung may assume the role"),
+        (
+            trusting_jonnung(principal={"AWS": [JONNUNG, "arn:aws:iam::111122223333:root"]}),
+            "arn:aws:iam::111122223333:user/iamlab-someone-else may",
+        ),
+        (trusting_jonnung({"StringEquals": {"sts:ExternalId": "Partner-9999"}}), "✘ jonnung may assume"),
+        (trusting_jonnung({"StringLike": {"sts:ExternalId": "Partner-*"}}), "✘ with any other external ID"),
+        (trusting_jonnung({"StringLike": {"sts:ExternalId": "Partner-47?9"}}), "external ID Partner-47x9"),
+        (trusting_jonnung({"StringLike": {"sts:ExternalId": "*4729"}}), "✘ with any other external ID"),
+        (trusting_jonnung({"StringEqualsIgnoreCase": {"sts:ExternalId": EXTERNAL_ID}}), "pARTNER-4729"),
+        (
+            trusting_jonnung({"StringEquals": {"sts:ExternalId": [EXTERNAL_ID, "Other-1"]}}),
+            "external ID Other-1",
+        ),
+        (trusting_jonnung({"StringEqualsIfExists": {"sts:ExternalId": EXTERNAL_ID}}), "IfExists"),
+        (trusting_jonnung({"Null": {"sts:ExternalId": "false"}}), "✘ with any other external ID"),
+        (trusting_jonnung({"StringNotEquals": {"sts:ExternalId": "Other-1"}}), "✘ with any other"),
+        (trusting_jonnung(action="sts:*"), "✘ its Action allows nothing besides sts:AssumeRole"),
+        (
+            trusting_jonnung(principal={"AWS": JONNUNG, "Service": "lambda.amazonaws.com"}),
+            "✘ no AWS service is trusted",
+        ),
+        (dict(trusting_jonnung(), Effect="Deny"), "✘ jonnung may assume"),
+        (trusting_jonnung(principal={"AWS": "arn:aws:iam::123456789012:user/*"}), "✘ jonnung may assume"),
+    ):
+        assert_refused(check_partner_trust(lab, answer), why)
+
+
+def test_cross_account_trust_right_answers(lab):
+    right = trusting_jonnung()
+    for answer in (
+        right,
+        document(right),
+        json.dumps(document(right), indent=2),  # pasted as text
+        trusting_jonnung(principal={"AWS": [JONNUNG]}, action=["sts:AssumeRole"], Sid="OnlyJonnung"),
+        trusting_jonnung({"StringEquals": {"sts:ExternalId": [EXTERNAL_ID]}}),
+        trusting_jonnung({"StringLike": {"sts:ExternalId": EXTERNAL_ID}}),  # no wildcard: one ID only
+        trusting_jonnung(  # "*" narrowed to jonnung by aws:PrincipalArn: AWS decides it the same way
+            {"StringEquals": {"sts:ExternalId": EXTERNAL_ID, "aws:PrincipalArn": JONNUNG}}, principal="*"
+        ),
+        [  # a Deny for every other ID is harmless
+            right,
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringNotEquals": {"sts:ExternalId": EXTERNAL_ID}},
+            },
+        ],
+    ):
+        feedback = check_partner_trust(lab, answer)
+        assert_solved(feedback)
+        assert repr(feedback).count("✔") == 9, repr(feedback)  # every probe shown, each passed
+
+
+def test_cross_account_trust_solution_is_shown_only_when_asked(lab):
+    feedback = check_partner_trust(lab, trusting_jonnung(principal="*"))
+    assert EXTERNAL_ID in repr(feedback)  # the exercise names the ID...
+    assert '"StringEquals"' not in repr(feedback) + feedback._repr_html_()  # ...but not the answer
+    solution = json.loads(feedback.show_solution().text)
+    assert_solved(check_partner_trust(lab, solution))
+
+
+def test_cross_account_trust_speaks_korean(lab):
+    import iamlab
+
+    iamlab.set_language("ko")
+    try:
+        text = repr(check_partner_trust(lab, trusting_jonnung(principal={"AWS": "123456789012"})))
+    finally:
+        iamlab.set_language("en")
+    assert (
+        "외부 ID가 Partner-4729일 때만" in text
+        and "✘ 계정 123456789012의 다른 사용자나 역할은 신뢰하지 않음" in text
+    )
 
 
 # -- in Korean --------------------------------------------------------------------------------------------

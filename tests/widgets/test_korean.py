@@ -169,6 +169,13 @@ def test_exercise_feedback_and_notices_speak_korean(korean, lab, article):
         exercises.check_playground(lab, article),
         exercises.check_session_policy(lab, None),
         exercises.check_instance_role(lab, "none", article),
+        exercises.check_cross_account_trust(
+            lab,
+            {"Effect": "Allow", "Principal": "*", "Action": "sts:*"},
+            "arn:aws:iam::111122223333:role/PartnerReadOnly",
+            article.user_arn,
+            "Partner-4729",
+        ),
     ]
     texts = []
     for feedback in feedbacks:

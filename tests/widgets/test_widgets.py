@@ -13,6 +13,11 @@ import pytest
 from iamlab.widgets import AccessMatrix, Column, FlowDiagram, Playground, PolicyEditor, TrustToggle, flow_svg
 from iamlab.widgets.flow import STEPS, taken_steps
 
+LIST_BUCKETS = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}],
+}
+
 
 @pytest.fixture
 def toggle(lab, article):
@@ -116,6 +121,7 @@ def test_a_second_toggle_on_the_same_lab_works(lab, article, toggle):
 
 def test_editor_shows_iams_validation_messages(lab):
     editor = PolicyEditor(lab, "admin", "p")
+    editor.value = LIST_BUCKETS
     assert "IAM would accept" in editor.errors.value
     editor.value = (
         '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets"'
@@ -135,6 +141,7 @@ def test_editor_shows_iams_validation_messages(lab):
 
 def test_editor_apply_puts_an_inline_user_policy(lab, article):
     editor = PolicyEditor(lab, article.user_name)
+    editor.value = LIST_BUCKETS
     editor.apply_button.click()
     assert "Applied" in editor.status.value and editor.revision == 1
     iam = lab.admin_session().client("iam")
@@ -142,6 +149,31 @@ def test_editor_apply_puts_an_inline_user_policy(lab, article):
     editor.remove_button.click()
     assert iam.list_user_policies(UserName=article.user_name)["PolicyNames"] == []
     assert editor.revision == 2
+    assert editor.value == "" and not editor.draft  # the editor shows what the user has: nothing
+
+
+def test_the_editor_shows_the_policy_the_user_has_and_marks_a_draft(lab, article):
+    """What a learner reads in the editor is what IAM holds; text IAM does not hold is called a draft."""
+    iam = lab.admin_session().client("iam")
+    iam.create_user(UserName="minji")
+    minji = PolicyEditor(lab, "minji")
+    assert minji.value == "" and minji.stored is None and not minji.draft
+    assert "has no inline policy playground yet" in minji.status.value and minji.errors.value == ""
+    assert "iamlab-draft" not in minji.status.value
+
+    minji.value = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]}
+    assert minji.draft and "iamlab-draft" in minji.status.value and "iamlab-finding" in minji.errors.value
+    assert iam.list_user_policies(UserName="minji")["PolicyNames"] == []  # typing stores nothing
+
+    minji.value = LIST_BUCKETS
+    assert minji.apply() and not minji.draft and "Applied" in minji.status.value
+    again = PolicyEditor(lab, "minji")  # the cell run again: it opens on what minji has now
+    assert json.loads(again.value) == LIST_BUCKETS and not again.draft
+    assert "as IAM holds it" in again.status.value
+    again.value = again.value.replace("s3:ListAllMyBuckets", "s3:ListBucket")
+    assert again.draft and "previous policy" in again.status.value
+    again.value = json.dumps(LIST_BUCKETS)  # the same document, laid out differently: not a draft
+    assert not again.draft and "iamlab-draft" not in again.status.value
 
 
 def test_matrix_reflects_a_change(lab, article):
@@ -151,7 +183,8 @@ def test_matrix_reflects_a_change(lab, article):
     matrix = AccessMatrix(lab, [("jonnung", article.user_arn)], columns, watch=(toggle, editor))
     assert not matrix.allowed("jonnung", "assume") and not matrix.allowed("jonnung", "list")
     assert "iamlab-cell-deny" in matrix.table.value
-    editor.apply()  # the starter policy allows s3:ListAllMyBuckets
+    editor.value = LIST_BUCKETS
+    editor.apply()
     assert matrix.allowed("jonnung", "list")
     toggle.set("user/jonnung", True)
     assert matrix.allowed("jonnung", "assume")

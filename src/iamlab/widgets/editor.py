@@ -22,11 +22,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from iamlab.i18n import _
 from iamlab.widgets.explain import aws_error_html, closed_html
 
-# The shape of a policy, greyed out in an empty editor: a hint, never a document anyone holds.
-PLACEHOLDER = json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "...", "Resource": "..."}]},
-    indent=2,
-)
+# Greyed out in an empty editor: one line, so it reads as a hint and never as a policy the user holds.
+PLACEHOLDER = '{"Version": "2012-10-17", "Statement": [ ... ]}'
 
 
 @dataclass(frozen=True)

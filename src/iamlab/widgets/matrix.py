@@ -113,7 +113,9 @@ class AccessMatrix(widgets.VBox):
         return [(p, *(self._mark(p, c.label)[1] for c in self.columns)) for p, _arn in self.principals]
 
     def to_html(self) -> str:
-        head = "".join(f"<th style='padding:2px 8px'>{html.escape(c.label)}</th>" for c in self.columns)
+        head = "".join(
+            f"<th style='padding:2px 8px;text-align:center'>{html.escape(c.label)}</th>" for c in self.columns
+        )
         body = []
         for p, _arn in self.principals:
             cells = []

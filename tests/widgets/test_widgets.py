@@ -276,3 +276,32 @@ def test_the_toggles_result_follows_the_users_policy(lab, article):
     playground.editor.remove()
     assert "iamlab-failure" in playground.toggle.result.value
     assert playground.why.decision is playground.toggle.decision
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_diagrams_notes_are_whole(lab, article, language):
+    """Beside the resource-based step, trusting the account says the identity-based policy must allow too:
+    lesson 07's point. The note wraps onto a second line instead of ending in "…"."""
+    import iamlab
+
+    trust = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{lab.account_id}:root"}}
+    iam = lab.admin_session().client("iam")
+    policy = {"Version": "2012-10-17", "Statement": [{**trust, "Action": "sts:AssumeRole"}]}
+    iam.update_assume_role_policy(RoleName=article.role_name, PolicyDocument=json.dumps(policy))
+    decision = lab.check(article.user_arn, "sts:AssumeRole", article.role_arn)
+    iamlab.set_language(language)
+    try:
+        svg = flow_svg(decision)
+        notes = [
+            iamlab.i18n._(t.outcome) + (f" — {iamlab.i18n._(t.detail)}" if t.detail else "")
+            for t in taken_steps(decision)
+        ]
+    finally:
+        iamlab.set_language("en")
+    shown = re.findall(r"<text class='iamlab-flow-note'[^>]*>(.*?)<title>", svg)
+    assert len(shown) == len(notes)
+    for spans, note in zip(shown, notes, strict=True):
+        lines = [html.unescape(line) for line in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", spans) or [spans]]
+        assert " ".join(lines) == note and "…" not in "".join(lines)
+    if language == "en":  # the English note is wider than one line: it takes two
+        assert any(spans.count("<tspan") == 2 for spans in shown)

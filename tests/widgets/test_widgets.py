@@ -305,3 +305,16 @@ def test_the_diagrams_notes_are_whole(lab, article, language):
         assert " ".join(lines) == note and "…" not in "".join(lines)
     if language == "en":  # the English note is wider than one line: it takes two
         assert any(spans.count("<tspan") == 2 for spans in shown)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_every_steps_question_fits_its_box(language):
+    """The diagram's boxes show each step's question whole, never cut with "…"."""
+    import iamlab
+
+    iamlab.set_language(language)
+    try:
+        svg = flow_svg(None)
+    finally:
+        iamlab.set_language("en")
+    assert len(re.findall(r"font-size='11'[^>]*>[^<]+</text>", svg)) == len(STEPS) and "…" not in svg

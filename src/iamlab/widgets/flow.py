@@ -34,11 +34,7 @@ STEPS = (
     Step("resource", N_("Resource-based policy"), N_("Does a trust or bucket policy allow this principal?")),
     Step("identity", N_("Identity-based policies"), N_("Does a policy of the user, group or role allow it?")),
     Step("boundary", N_("Permissions boundary"), N_("If there is one, does it allow it?")),
-    Step(
-        "session",
-        N_("Session policy"),
-        N_("If the caller is a role session with a session policy, does it allow it?"),
-    ),
+    Step("session", N_("Session policy"), N_("If the role session has one, does it allow it?")),
 )
 
 TONES = {  # fill, stroke, text

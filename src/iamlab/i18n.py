@@ -66,3 +66,11 @@ def display_width(text: str) -> int:
 def pad(text: str, width: int) -> str:
     """`text` padded with spaces to `width` columns (str.ljust counts Hangul as one)."""
     return text + " " * max(0, width - display_width(text))
+
+
+def text_table(rows) -> str:
+    """`rows` (the first one the headings) as a plain-text table for a terminal, each column padded by
+    display width, so every line is equally wide. A browser draws Hangul from a fallback font whose
+    width is no multiple of the monospace font's, so notebooks show such tables as HTML instead."""
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(pad(cell, w) for cell, w in zip(row, widths, strict=True)) for row in rows)

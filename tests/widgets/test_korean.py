@@ -118,6 +118,7 @@ def playground_texts(lab, article) -> list[str]:
         matrix.picker.value = option[1]
         texts += widget_texts(playground.why)
     texts += widget_texts(playground)
+    texts += [repr(matrix.snapshot()), matrix.snapshot()._repr_html_()]
     for entry in lab.journal.entries():
         if entry.decision is not None:
             for shown in (explain(entry.decision), FlowView(entry.decision), entry.decision):
@@ -279,3 +280,48 @@ def test_korean_lessons_print_no_english_sentence_of_iamlab(path):
             texts += [output.get("data", {}).get(kind, "") for kind in ("text/plain", "text/html")]
             found += [(index, run) for text in texts for run in english_sentences(text)]
     assert not found, f"{path.name}: English sentences in outputs {found[:5]}"
+
+
+def from_column(line: str, column: int) -> str:
+    """What `line` shows from display column `column` on (a Hangul syllable takes two columns)."""
+    from iamlab.i18n import display_width
+
+    for i in range(len(line) + 1):
+        if display_width(line[:i]) >= column:
+            return line[i:] if display_width(line[:i]) == column else "\0" + line[i:]  # "\0": mid-syllable
+    return ""
+
+
+def test_the_korean_text_matrix_lines_up(korean, lab, article):
+    """`print(matrix)` in a terminal: each column starts at the same display column on every line, however
+    many Hangul syllables (two columns each) the cells before it hold; in a notebook it is a table."""
+    from iamlab.i18n import display_width
+    from iamlab.widgets import AccessMatrix, Playground
+    from iamlab.widgets.matrix import article_columns, article_principals
+
+    playground = Playground(lab, article)
+    playground.toggle.set("account root", True)
+    playground.editor.value = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": article.role_arn}],
+    }
+    playground.editor.apply()
+    ghost = ("user/ghost", f"arn:aws:iam::{lab.account_id}:user/ghost")  # "없는 보안 주체": a wider cell
+    matrix = AccessMatrix(lab, [ghost, *article_principals(lab, article)], article_columns(article))
+    lines = repr(matrix).splitlines()
+    assert len({display_width(line) for line in lines}) == 1, lines
+    header, *rows = lines
+    starts = [header.index(c.label) for c in matrix.columns]  # the headings are ASCII
+    expected = [(p, *(matrix._mark(p, c.label)[1] for c in matrix.columns)) for p, _arn in matrix.principals]
+    assert {"허용", "거부", "없는 보안 주체"} <= {word for row in expected for word in row[1:]}
+    for line, (principal, *words) in zip(rows, expected, strict=True):
+        assert line.startswith(principal + " ")
+        for start, word in zip(starts, words, strict=True):
+            assert from_column(line, start).startswith(word), (line, start, word)
+            assert from_column(line, start - 2).startswith("  "), (line, start)
+
+    shown = matrix.snapshot()
+    assert repr(shown) == repr(matrix)
+    table = shown._repr_html_()
+    assert table.startswith("<table>") and table.count("<tr>") == len(lines)
+    assert all(html.escape(word) in table for row in expected for word in row)

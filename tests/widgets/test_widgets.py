@@ -13,6 +13,11 @@ import pytest
 from iamlab.widgets import AccessMatrix, Column, FlowDiagram, Playground, PolicyEditor, TrustToggle, flow_svg
 from iamlab.widgets.flow import STEPS, taken_steps
 
+LIST_BUCKETS = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}],
+}
+
 
 @pytest.fixture
 def toggle(lab, article):
@@ -116,6 +121,7 @@ def test_a_second_toggle_on_the_same_lab_works(lab, article, toggle):
 
 def test_editor_shows_iams_validation_messages(lab):
     editor = PolicyEditor(lab, "admin", "p")
+    editor.value = LIST_BUCKETS
     assert "IAM would accept" in editor.errors.value
     editor.value = (
         '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets"'
@@ -135,6 +141,7 @@ def test_editor_shows_iams_validation_messages(lab):
 
 def test_editor_apply_puts_an_inline_user_policy(lab, article):
     editor = PolicyEditor(lab, article.user_name)
+    editor.value = LIST_BUCKETS
     editor.apply_button.click()
     assert "Applied" in editor.status.value and editor.revision == 1
     iam = lab.admin_session().client("iam")
@@ -142,6 +149,31 @@ def test_editor_apply_puts_an_inline_user_policy(lab, article):
     editor.remove_button.click()
     assert iam.list_user_policies(UserName=article.user_name)["PolicyNames"] == []
     assert editor.revision == 2
+    assert editor.value == "" and not editor.draft  # the editor shows what the user has: nothing
+
+
+def test_the_editor_shows_the_policy_the_user_has_and_marks_a_draft(lab, article):
+    """What a learner reads in the editor is what IAM holds; text IAM does not hold is called a draft."""
+    iam = lab.admin_session().client("iam")
+    iam.create_user(UserName="minji")
+    minji = PolicyEditor(lab, "minji")
+    assert minji.value == "" and minji.stored is None and not minji.draft
+    assert "has no inline policy playground yet" in minji.status.value and minji.errors.value == ""
+    assert "iamlab-draft" not in minji.status.value
+
+    minji.value = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole"}]}
+    assert minji.draft and "iamlab-draft" in minji.status.value and "iamlab-finding" in minji.errors.value
+    assert iam.list_user_policies(UserName="minji")["PolicyNames"] == []  # typing stores nothing
+
+    minji.value = LIST_BUCKETS
+    assert minji.apply() and not minji.draft and "Applied" in minji.status.value
+    again = PolicyEditor(lab, "minji")  # the cell run again: it opens on what minji has now
+    assert json.loads(again.value) == LIST_BUCKETS and not again.draft
+    assert "as IAM holds it" in again.status.value
+    again.value = again.value.replace("s3:ListAllMyBuckets", "s3:ListBucket")
+    assert again.draft and "previous policy" in again.status.value
+    again.value = json.dumps(LIST_BUCKETS)  # the same document, laid out differently: not a draft
+    assert not again.draft and "iamlab-draft" not in again.status.value
 
 
 def test_matrix_reflects_a_change(lab, article):
@@ -151,7 +183,8 @@ def test_matrix_reflects_a_change(lab, article):
     matrix = AccessMatrix(lab, [("jonnung", article.user_arn)], columns, watch=(toggle, editor))
     assert not matrix.allowed("jonnung", "assume") and not matrix.allowed("jonnung", "list")
     assert "iamlab-cell-deny" in matrix.table.value
-    editor.apply()  # the starter policy allows s3:ListAllMyBuckets
+    editor.value = LIST_BUCKETS
+    editor.apply()
     assert matrix.allowed("jonnung", "list")
     toggle.set("user/jonnung", True)
     assert matrix.allowed("jonnung", "assume")
@@ -243,3 +276,45 @@ def test_the_toggles_result_follows_the_users_policy(lab, article):
     playground.editor.remove()
     assert "iamlab-failure" in playground.toggle.result.value
     assert playground.why.decision is playground.toggle.decision
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_diagrams_notes_are_whole(lab, article, language):
+    """Beside the resource-based step, trusting the account says the identity-based policy must allow too:
+    lesson 07's point. The note wraps onto a second line instead of ending in "…"."""
+    import iamlab
+
+    trust = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{lab.account_id}:root"}}
+    iam = lab.admin_session().client("iam")
+    policy = {"Version": "2012-10-17", "Statement": [{**trust, "Action": "sts:AssumeRole"}]}
+    iam.update_assume_role_policy(RoleName=article.role_name, PolicyDocument=json.dumps(policy))
+    decision = lab.check(article.user_arn, "sts:AssumeRole", article.role_arn)
+    iamlab.set_language(language)
+    try:
+        svg = flow_svg(decision)
+        notes = [
+            iamlab.i18n._(t.outcome) + (f" — {iamlab.i18n._(t.detail)}" if t.detail else "")
+            for t in taken_steps(decision)
+        ]
+    finally:
+        iamlab.set_language("en")
+    shown = re.findall(r"<text class='iamlab-flow-note'[^>]*>(.*?)<title>", svg)
+    assert len(shown) == len(notes)
+    for spans, note in zip(shown, notes, strict=True):
+        lines = [html.unescape(line) for line in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", spans) or [spans]]
+        assert " ".join(lines) == note and "…" not in "".join(lines)
+    if language == "en":  # the English note is wider than one line: it takes two
+        assert any(spans.count("<tspan") == 2 for spans in shown)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_every_steps_question_fits_its_box(language):
+    """The diagram's boxes show each step's question whole, never cut with "…"."""
+    import iamlab
+
+    iamlab.set_language(language)
+    try:
+        svg = flow_svg(None)
+    finally:
+        iamlab.set_language("en")
+    assert len(re.findall(r"font-size='11'[^>]*>[^<]+</text>", svg)) == len(STEPS) and "…" not in svg

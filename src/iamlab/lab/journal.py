@@ -13,7 +13,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 
-from iamlab.i18n import N_, _, display_width, pad
+from iamlab.i18n import N_, _, text_table
 from iamlab.policy.words import result_label, short_arn, statement_label
 
 
@@ -197,9 +197,7 @@ class JournalTable:
         return caller if owner == caller else f"{caller} → {owner}"
 
     def __repr__(self) -> str:
-        rows = [self.headings(), *self.rows()]
-        widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-        return "\n".join("  ".join(pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+        return text_table([self.headings(), *self.rows()])
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th style='text-align:left'>{html.escape(c)}</th>" for c in self.headings())

@@ -1,8 +1,8 @@
 """Interactive widgets (ipywidgets 8) for the lessons: they act only through the Lab's public API.
 
 - `TrustToggle`   tick the principals a role trusts, then press "Assume role"
-- `PolicyEditor`  edit an inline user policy with IAM's validation messages, apply it
-- `AccessMatrix`  principals × actions, allowed or denied, recomputed on every change
+- `PolicyEditor`  a user's inline policy as IAM holds it; edit a draft with IAM's validation messages
+- `AccessMatrix`  principals × actions, allowed or denied, recomputed on every change (`snapshot()`: a table)
 - `FlowDiagram`   AWS's evaluation flow with the last decision's path highlighted
 - `WhyPanel`      the diagram plus the explanation in words
 - `Playground`    all of them, wired together (lesson 06)

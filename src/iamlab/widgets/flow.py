@@ -34,11 +34,7 @@ STEPS = (
     Step("resource", N_("Resource-based policy"), N_("Does a trust or bucket policy allow this principal?")),
     Step("identity", N_("Identity-based policies"), N_("Does a policy of the user, group or role allow it?")),
     Step("boundary", N_("Permissions boundary"), N_("If there is one, does it allow it?")),
-    Step(
-        "session",
-        N_("Session policy"),
-        N_("If the caller is a role session with a session policy, does it allow it?"),
-    ),
+    Step("session", N_("Session policy"), N_("If the role session has one, does it allow it?")),
 )
 
 TONES = {  # fill, stroke, text
@@ -144,10 +140,21 @@ def flow_svg(decision=None) -> str:
         )
         if t:
             note = _(t.outcome) + (f" — {_(t.detail)}" if t.detail else "")
+            lines = _wrap(note, NOTE_COLUMNS)  # two lines fit beside a box; a longer note is cut
+            if len(lines) > 2:
+                lines = [lines[0], _fit(" ".join(lines[1:]), NOTE_COLUMNS)]
+            note_x = left + box_w + 14
+            spans = (
+                html.escape(lines[0])
+                if len(lines) == 1
+                else "".join(
+                    f"<tspan x='{note_x}' dy='{15 if i else 0}'>{html.escape(line)}</tspan>"
+                    for i, line in enumerate(lines)
+                )
+            )
             parts.append(
-                f"<text class='iamlab-flow-note' x='{left + box_w + 14}' y='{y + 30}' font-size='12' "
-                f"fill='{TONES[t.tone][2]}'>{html.escape(_fit(note, NOTE_COLUMNS))}"
-                f"<title>{html.escape(note)}</title></text>"
+                f"<text class='iamlab-flow-note' x='{note_x}' y='{y + (30 if len(lines) == 1 else 22)}' "
+                f"font-size='12' fill='{TONES[t.tone][2]}'>{spans}<title>{html.escape(note)}</title></text>"
             )
             last_taken_y = y
         if step is not STEPS[-1]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import traitlets
 
-from iamlab.i18n import _, display_width, pad
+from iamlab.i18n import _, text_table
 from iamlab.notices import closed_notice
 from iamlab.widgets.explain import closed_html, is_allowed, result_of, summary
 
@@ -113,7 +113,9 @@ class AccessMatrix(widgets.VBox):
         return [(p, *(self._mark(p, c.label)[1] for c in self.columns)) for p, _arn in self.principals]
 
     def to_html(self) -> str:
-        head = "".join(f"<th style='padding:2px 8px'>{html.escape(c.label)}</th>" for c in self.columns)
+        head = "".join(
+            f"<th style='padding:2px 8px;text-align:center'>{html.escape(c.label)}</th>" for c in self.columns
+        )
         body = []
         for p, _arn in self.principals:
             cells = []
@@ -139,9 +141,26 @@ class AccessMatrix(widgets.VBox):
             )
         return f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
+    def snapshot(self) -> Snapshot:
+        """The matrix as it stands, for a lesson cell: a table in the notebook, text in a terminal."""
+        return Snapshot(repr(self), closed_html() if self.lab.closed else self.to_html())
+
     def __repr__(self) -> str:
         if self.lab.closed:
             return closed_notice()
-        rows = [("", *(c.label for c in self.columns)), *self.rows()]
-        widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-        return "\n".join("  ".join(pad(v, w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+        return text_table([("", *(c.label for c in self.columns)), *self.rows()])
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A matrix at one moment. JupyterLab shows it as an HTML table: in its output font Hangul is
+    narrower than two Latin letters, so no padding of the text form lines up there."""
+
+    text: str
+    html: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        return self.html

@@ -55,7 +55,8 @@ def _levels(backend, account_id: str, policy_type: str):
 
 def guardrails(caller_account: str, resource_account: str) -> dict:
     """The engine's Organizations arguments for a request from `caller_account` to `resource_account`."""
-    scp_org, rcp_org = _organization_of(caller_account), _organization_of(resource_account)
+    scp_org = _organization_of(caller_account)
+    rcp_org = scp_org if resource_account == caller_account else _organization_of(resource_account)
     management = {org.account_id for org in (scp_org, rcp_org) if org is not None}
     return {
         "service_control_policies": _levels(scp_org, caller_account, SCP) if scp_org else None,

@@ -22,19 +22,23 @@ def of(service: str):
 
 
 def backend(service: str, account: str, region: str = GLOBAL):
-    return of(service)[account][region]
+    """One backend; moto creates it on first use. A backend that exists is read as a plain dict
+    entry: moto's own lookup re-checks its registries on every access (a tenth of a gate decision)."""
+    by_region = dict.get(of(service), account)
+    found = dict.get(by_region, region) if by_region is not None else None
+    return found if found is not None else of(service)[account][region]
 
 
 def iam(account: str):
-    return of("iam")[account][GLOBAL]
+    return backend("iam", account)
 
 
 def sts(account: str):
-    return of("sts")[account][GLOBAL]
+    return backend("sts", account)
 
 
 def s3(account: str):
-    return of("s3")[account][GLOBAL]
+    return backend("s3", account)
 
 
 def bucket_account(bucket_name: str) -> str | None:

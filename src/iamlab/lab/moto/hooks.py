@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as real_datetime
+import functools
 import importlib
 import sys
 import threading
@@ -58,13 +59,13 @@ HOOK_POINTS = (
     (moto_iam_models, "utcnow"),
     (moto_s3_models, "datetime"),
     (moto_iam_models, "AWSManagedPolicy"),
+    (moto_responses, "gen_amzn_requestid_long"),
     (moto_responses.BaseResponse, "serialized"),  # IAM and STS answers in AWS's words (iam_api)
     (moto_responses.BaseResponse, "parse_parameters"),
     (moto_responses.BaseResponse, "setup_class"),
     (moto_responses.BaseResponse, "dispatch"),
     (moto_responses.BaseResponse, "_dispatch"),
     (moto_responses.BaseResponse, "call_action"),
-    (moto_utils.convert_to_flask_response, "__call__"),
     (moto_s3_responses.S3Response, "bucket_dispatch"),
     (moto_s3_responses.S3Response, "serialized"),
     (moto_s3_models.FakeBucket, "get_permission"),
@@ -101,6 +102,7 @@ TOUCH_POINTS = (
     (moto_werkzeug_app, "create_backend_app"),
     (moto_werkzeug_app, "BackendRequest"),
     (moto_werkzeug_app, "MotoRequestHandler"),
+    (moto_utils, "convert_to_flask_response"),  # moto/views.py: each route's handler, served directly
 )
 
 _installed = False
@@ -209,6 +211,7 @@ def install() -> None:
     for name in ("assume_role", "assume_role_with_saml"):  # web identity goes through assume_role
         _keep_session_extras(moto_sts_models.STSBackend, name)
     moto_sts_models.random_session_token = _seeded_session_token
+    _answer_with_the_journals_request_id(moto_responses.gen_amzn_requestid_long)
     _route_utcnow_to_lab_clock(moto_utils.utcnow)
     iam_api.install()
     organizations.install(lambda: getattr(active_lab(), "accounts", None))
@@ -216,6 +219,21 @@ def install() -> None:
         datetime=_LabDatetime, timedelta=real_datetime.timedelta, timezone=real_datetime.timezone
     )
     _installed = True
+
+
+def _answer_with_the_journals_request_id(original) -> None:
+    """An answer's request ID is the one the lab gave the request (and its journal entry, and its
+    refusals), not a second random one moto draws for every answer."""
+
+    def request_id(headers=None):
+        call = current_call()
+        if call is None:
+            return original(headers)
+        if isinstance(headers, dict):
+            headers["x-amzn-requestid"] = call.request_id
+        return call.request_id
+
+    moto_responses.gen_amzn_requestid_long = request_id
 
 
 def _keep_session_extras(backend_cls, name: str) -> None:
@@ -232,6 +250,7 @@ def _keep_session_extras(backend_cls, name: str) -> None:
     setattr(backend_cls, name, issue)
 
 
+@functools.cache  # moto's handlers are its classes' methods, fixed for the process
 def moto_gates(callback) -> bool:
     """Does moto itself consult the gate before acting, for a route served by `callback`?
 
@@ -254,21 +273,20 @@ def moto_gates(callback) -> bool:
     )
 
 
+def route_chosen(callback) -> None:
+    """The front door found the moto handler that will serve this thread's request (`views.serve`)."""
+    call = current_call()
+    if call is not None:
+        call.gate_at_setup = not moto_gates(callback)
+
+
 def _gate_every_route() -> None:
     """No moto route acts for a caller the gate has not decided about.
 
     Routes moto does not gate are decided when moto has read the request (`setup_class`); a
     route that still answers without the gate ever deciding is refused by the front door.
     """
-    view = moto_utils.convert_to_flask_response
-    original_view, original_setup = view.__call__, moto_responses.BaseResponse.setup_class
-
-    def serve(route, /, *args, **kwargs):
-        lab, call = active_lab(), current_call()
-        if lab is None or call is None:
-            return original_view(route, *args, **kwargs)
-        call.gate_at_setup = not moto_gates(route.callback)
-        return original_view(route, *args, **kwargs)
+    original_setup = moto_responses.BaseResponse.setup_class
 
     def setup_class(handler, /, *args, **kwargs):
         original_setup(handler, *args, **kwargs)
@@ -278,7 +296,6 @@ def _gate_every_route() -> None:
             lab.gate.authorize(handler, call, "*")
             call.decided_at_setup = True
 
-    view.__call__ = serve
     moto_responses.BaseResponse.setup_class = setup_class
 
 

@@ -163,7 +163,7 @@ def _describe(handler, moto_resource: str, account: str) -> Operation:
     """S3's action comes from the method and subresource, not from moto's own (partly wrong) name."""
     bucket, _, key = (moto_resource or "").removeprefix(ARN).partition("/")
     query = {k: (v[0] if isinstance(v, list) and v else v) for k, v in (handler.querystring or {}).items()}
-    headers = {k.lower(): v for k, v in handler.headers.items()}
+    headers = handler.headers  # the request's headers, looked up case-insensitively
     method = handler.method.upper()
     if not bucket or bucket == "*":
         return _s3_context(Operation("ListAllMyBuckets", "s3:ListAllMyBuckets", "*"), query, headers, account)
@@ -213,9 +213,9 @@ def _s3_context(op, query, headers, account, handler=None, bucket="", key="") ->
             context[f"s3:{param}"] = query[param]
     if "versionId" in query:
         context["s3:versionid"] = query["versionId"]
-    for header, value in headers.items():
-        if header.startswith("x-amz-") and f"s3:{header}" in keys:
-            context[f"s3:{header}"] = value
+    for name in keys:  # the action's own header keys (s3:x-amz-acl, ...), as the request sets them
+        if name.startswith("s3:x-amz-") and (value := headers.get(name[3:])) is not None:
+            context[name] = value
     if op.action == "s3:CreateBucket" and handler is not None:
         location = _xml_texts(handler.body, "LocationConstraint")
         context["s3:locationconstraint"] = location[0] if location else "us-east-1"

@@ -13,16 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-import threading
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from botocore.model import OperationNotFoundError
 from moto.moto_server.werkzeug_app import BackendRequest
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 from iamlab.lab.journal import Entry
-from iamlab.lab.moto import backends, hooks
+from iamlab.lab.moto import backends, hooks, views
 from iamlab.lab.services.registry import service_of, wire_protocol
 from iamlab.lab.wire import errors, sigv4, streaming
 from iamlab.lab.wire import request as wire
@@ -30,7 +30,6 @@ from iamlab.lab.wire.errors import AWSError, refusal
 from iamlab.lab.wire.identity import resolve
 
 _request_ids = itertools.count(1)
-_ids_lock = threading.Lock()
 _CONTROL_APPS = frozenset({"moto_api", "instance_metadata"})  # moto's own apps, never served to a request
 
 
@@ -64,8 +63,7 @@ class Front:
         return [body]
 
     def _request_id(self) -> str:
-        with _ids_lock:
-            return f"{next(_request_ids):08d}-1a6b-4c2d-8e3f-1abcdef01234"
+        return f"{next(_request_ids):08d}-1a6b-4c2d-8e3f-1abcdef01234"  # next() on a count is atomic
 
     def handle(self, environ) -> tuple[int, dict[str, str], bytes]:
         """Serve one request; never raises, so a learner never sees a 500 from inside iamlab."""
@@ -115,7 +113,7 @@ class Front:
         if status < 400 and call.operation is None:  # moto acted without asking the gate: fail closed
             self.lab.gate.refuse_ungated(call, f"{request.method} {request.raw_path}")
             return self._refuse(call.refusal, protocol, request, request_id)
-        if status >= 400 and out_headers.get("Content-Type", "").startswith("text/html"):
+        if status >= 400 and out_body and out_headers.get("Content-Type", "").startswith("text/html"):
             return self._refuse(refusal("not_served", protocol), protocol, request, request_id)
         return status, out_headers, out_body
 
@@ -168,20 +166,9 @@ class Front:
         return status, out_headers, body
 
     def _run_moto(self, claim, environ, protocol: str | None) -> tuple[int, dict[str, str], bytes]:
-        captured = {}
         app = self._app_for(claim, environ, protocol)
-
-        def start_response(status, headers, exc_info=None):
-            captured["status"] = int(status.split()[0])
-            captured["headers"] = headers
-
-        chunks = app(environ, start_response)
-        try:
-            body = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
-        return captured["status"], dict(captured["headers"]), body
+        status, headers, body = views.serve(app, environ, hooks.route_chosen)
+        return status, dict(headers), body
 
     def _app_for(self, claim, environ, protocol: str | None):
         """moto's app for the service the lab authenticated, never one chosen by another header.
@@ -189,7 +176,9 @@ class Front:
         moto's router reads the first `Credential=` of the Authorization header (or guesses from
         the body when there is none); it is shown exactly the one scope the lab verified.
         """
-        probe = dict(environ, HTTP_AUTHORIZATION=claim.authorization)
+        probe = environ
+        if environ.get("HTTP_AUTHORIZATION") != claim.authorization:  # a presigned URL, or a second header
+            probe = dict(environ, HTTP_AUTHORIZATION=claim.authorization)
         try:
             host = self.dispatcher.infer_service_region_host(probe, environ.get("PATH_INFO", ""))
         except (LookupError, AttributeError, ValueError):  # e.g. an X-Amz-Target of another service
@@ -266,6 +255,11 @@ class _LabRequest(BackendRequest):
 
     def _load_form_data(self) -> None:
         WerkzeugRequest._load_form_data(self)
+
+    # moto re-derives these from the environ each time it reads them (several times per request);
+    # the request's URL never changes while it is served.
+    raw_path = cached_property(BackendRequest.raw_path.fget)
+    raw_url = cached_property(BackendRequest.raw_url.fget)
 
 
 class _BodyAsSent(_LabRequest):

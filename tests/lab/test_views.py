@@ -1,0 +1,123 @@
+"""moto's views served without Flask's dispatch answer exactly as through Flask.
+
+`lab/moto/views.py` matches moto's routes and calls its handlers itself, to spare every request
+Flask's per-request machinery. Each request below is answered twice, once that way and once
+through moto's Flask app, and the two answers must be the same bytes: status, every header,
+body. The one intended difference is Flask-CORS's `Access-Control-Allow-Origin: *`, which AWS
+does not send (S3 sends CORS headers only as a bucket's CORS configuration says).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from botocore.config import Config
+from werkzeug.exceptions import NotFound
+
+from iamlab.lab.moto import views
+
+NO_RETRY = Config(retries={"max_attempts": 0})
+CORS = "access-control-allow-origin"
+
+
+class _NoRoutes:
+    def match(self, *args, **kwargs):
+        raise NotFound()
+
+
+@pytest.fixture
+def both_ways(lab, monkeypatch):
+    """Serve every request twice (directly, then through Flask); collect both answers."""
+    pairs = []
+    handle = lab.front.handle
+
+    def twice(environ):
+        body = environ["wsgi.input"].read()
+
+        def fresh():
+            return dict(environ, **{"wsgi.input": io.BytesIO(body)})
+
+        direct = handle(fresh())
+        with monkeypatch.context() as patch:
+            patch.setattr(views, "_routes", lambda app: _NoRoutes())
+            through_flask = handle(fresh())
+        pairs.append((direct, through_flask))
+        return direct
+
+    monkeypatch.setattr(lab.front, "handle", twice)
+    return pairs
+
+
+def _comparable(answer):
+    """An answer with its per-request ID (which differs between the two runs) blanked."""
+    status, headers, body = answer
+    ids = {v for k, v in headers.items() if k.lower() in ("x-amzn-requestid", "x-amz-request-id")}
+    for request_id in ids:
+        body = body.replace(request_id.encode(), b"<id>")
+    body = re.sub(rb'"RequestId": ?"[^"]*"', b'"RequestId": "<id>"', body)
+    kept = {k.lower(): ("<id>" if v in ids else v) for k, v in headers.items() if k.lower() != "date"}
+    return status, kept, body
+
+
+def _assert_same(pairs):
+    assert pairs
+    cors = 0
+    for direct, through_flask in pairs:
+        status, headers, body = _comparable(direct)
+        flask_status, flask_headers, flask_body = _comparable(through_flask)
+        cors += flask_headers.pop(CORS, None) == "*"  # absent where the lab words the answer itself
+        assert CORS not in headers
+        assert (status, headers, body) == (flask_status, flask_headers, flask_body)
+    assert cors, "no answer came through Flask"
+
+
+def test_s3_answers_are_the_same_bytes(lab, both_ways):
+    admin = lab.admin_session()
+    s3 = admin.client("s3", config=NO_RETRY)
+    s3.create_bucket(Bucket="views-bucket", CreateBucketConfiguration={"LocationConstraint": lab.region})
+    s3.put_object(Bucket="views-bucket", Key="a/b.txt", Body=b"hello bytes \x00\xff")
+    both_ways.clear()
+    s3.list_buckets()
+    s3.head_bucket(Bucket="views-bucket")  # HEAD: headers only
+    s3.get_object(Bucket="views-bucket", Key="a/b.txt")
+    s3.get_object(Bucket="views-bucket", Key="a/b.txt", Range="bytes=0-4")  # 206
+    s3.list_objects_v2(Bucket="views-bucket", Prefix="a/")
+    s3.get_bucket_location(Bucket="views-bucket")
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.head_object(Bucket="views-bucket", Key="missing")  # 404 with no body
+    with pytest.raises(s3.exceptions.NoSuchKey):
+        s3.get_object(Bucket="views-bucket", Key="missing")
+    _assert_same(both_ways)
+
+
+def test_query_json_and_rest_json_answers_are_the_same_bytes(lab, both_ways):
+    admin = lab.admin_session()
+    iam = admin.client("iam", config=NO_RETRY)
+    iam.list_users()
+    with pytest.raises(iam.exceptions.NoSuchEntityException):
+        iam.get_user(UserName="nobody")
+    admin.client("sts", config=NO_RETRY).get_caller_identity()
+    dynamodb = admin.client("dynamodb", config=NO_RETRY)
+    dynamodb.list_tables()
+    with pytest.raises(dynamodb.exceptions.ResourceNotFoundException):
+        dynamodb.describe_table(TableName="missing")
+    admin.client("sqs", config=NO_RETRY).list_queues()
+    admin.client("lambda", config=NO_RETRY).list_functions()
+    _assert_same(both_ways)
+
+
+def test_head_of_a_missing_object_is_404_not_found(lab):
+    """S3 API Reference, HeadObject: "If you have the s3:ListBucket permission on the bucket, Amazon
+    S3 returns an HTTP status code 404 Not Found error." A HEAD answer has no body, so SDKs see
+    only the status: botocore names the error "404" (the lab used to turn it into a 405)."""
+    s3 = lab.admin_session().client("s3", config=NO_RETRY)
+    s3.create_bucket(Bucket="views-bucket", CreateBucketConfiguration={"LocationConstraint": lab.region})
+    with pytest.raises(s3.exceptions.ClientError) as raised:
+        s3.head_object(Bucket="views-bucket", Key="missing")
+    error = raised.value.response
+    assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == ("404", 404)
+    with pytest.raises(s3.exceptions.ClientError) as raised:
+        s3.head_bucket(Bucket="no-such-views-bucket")
+    assert raised.value.response["Error"]["Code"] == "404"

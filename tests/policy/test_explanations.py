@@ -3,7 +3,18 @@
 import pytest
 
 from iamlab.policy import Policy, Request, evaluate
-from tests.policy.helpers import ACCOUNT, OTHER, SESSION, USER, allow, decide, deny, doc, grant
+from tests.policy.helpers import (
+    ACCOUNT,
+    BUCKET_OBJECT,
+    OTHER,
+    SESSION,
+    USER,
+    allow,
+    decide,
+    deny,
+    doc,
+    grant,
+)
 
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/Reader"
 PREFIX = f"User: {USER} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::bucket/key"
@@ -186,6 +197,106 @@ class TestFix:
 
     def test_allowed_needs_no_fix(self):
         assert decide(allow()).fix is None
+
+
+PARTNER = f"arn:aws:iam::{OTHER}:user/partner"
+EXTERNAL_ID_TRUST = doc(
+    {
+        "Sid": "PartnerWithExternalId",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{OTHER}:root"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": "Partner-4729"}},
+    }
+)
+
+
+def assume(trust, context=None):
+    """The partner's user (its own policies allow everything) assumes a role of ACCOUNT."""
+    return decide(
+        allow(),
+        principal=PARTNER,
+        action="sts:AssumeRole",
+        resource=ROLE_ARN,
+        resource_policy=trust,
+        context=context,
+    )
+
+
+class TestFixForAnUnmetCondition:
+    """A statement that already names the caller but whose Condition fails is the cause: the fix names
+    it and the unmet keys, and offers no statement to add (adding one would not be the learner's fix).
+
+    IAM User Guide, "IAM JSON policy elements: Condition operators": "If the key that you specify in a
+    policy condition is not present in the request context, the values do not match and the condition
+    is false."
+    """
+
+    @pytest.mark.parametrize("context", [{}, {"sts:ExternalId": "Partner-0000"}], ids=["absent", "wrong"])
+    def test_a_trust_policy_requiring_an_external_id(self, context):
+        d = assume(EXTERNAL_ID_TRUST, context)
+        assert (d.result, d.reason) == ("ImplicitlyDenied", "trust_policy_no_match")
+        fix = d.fix
+        assert fix.kind == "meet_condition" and fix.statement is None
+        assert "statement PartnerWithExternalId" in fix.text and "sts:ExternalId" in fix.text
+        assert "--external-id" in fix.text and "ExternalId=" in fix.text
+        assert "as a Principal" not in fix.text and "Add " not in fix.text
+        assert assume(EXTERNAL_ID_TRUST, {"sts:ExternalId": "Partner-4729"}).allowed  # what it asks for
+
+    def test_a_missing_key_and_a_wrong_value_are_told_apart(self):
+        assert "the request carries no sts:ExternalId" in assume(EXTERNAL_ID_TRUST).fix.text
+        wrong = assume(EXTERNAL_ID_TRUST, {"sts:ExternalId": "Partner-0000"}).fix.text
+        assert "the request's sts:ExternalId (Partner-0000) does not satisfy StringEquals" in wrong
+
+    def test_a_trust_policy_not_naming_the_caller_still_gets_the_principal_added(self):
+        trust = doc(
+            {**EXTERNAL_ID_TRUST["Statement"][0], "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}}
+        )
+        d = assume(trust, {"sts:ExternalId": "Partner-4729"})
+        assert d.fix.kind == "add_trust_principal"
+        assert d.fix.statement["Principal"] == {"AWS": PARTNER}
+        assert d.fix.text.startswith(f"Add {PARTNER} as a Principal")
+
+    def test_an_identity_policy_allowing_only_from_an_address(self):
+        statement = allow(
+            "s3:GetObject", Sid="FromOffice", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+        )
+        d = decide(statement, context={"aws:SourceIp": "203.0.113.7"})
+        assert (d.reason, d.fix.kind, d.fix.statement) == ("no_identity_allow", "meet_condition", None)
+        assert "statement FromOffice" in d.fix.text
+        assert "aws:SourceIp (203.0.113.7) does not satisfy IpAddress" in d.fix.text
+        assert "external ID" not in d.fix.text  # that advice is for sts:ExternalId only
+        assert decide(statement, context={"aws:SourceIp": "10.1.2.3"}).allowed
+
+    def test_only_the_conditions_that_failed_are_named(self):
+        """IAM User Guide, "Conditions with multiple context keys or values": "All context keys in a
+        condition element block must resolve to true to invoke the desired Allow or Deny effect.\""""
+        both = {"Bool": {"aws:SecureTransport": "true"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+        d = decide(allow(Condition=both), context={"aws:SecureTransport": "true"})
+        assert "aws:SourceIp" in d.fix.text and "aws:SecureTransport" not in d.fix.text
+
+    def test_a_resource_based_policy_across_accounts(self):
+        bucket = doc(
+            grant(
+                {"AWS": PARTNER},
+                "s3:GetObject",
+                BUCKET_OBJECT,
+                Sid="PartnerOverTls",
+                Condition={"Bool": {"aws:SecureTransport": "true"}},
+            )
+        )
+        d = decide(allow(), principal=PARTNER, account=ACCOUNT, resource_policy=bucket)
+        assert (d.reason, d.fix.kind) == ("no_resource_allow", "meet_condition")
+        assert "statement PartnerOverTls" in d.fix.text and "aws:SecureTransport" in d.fix.text
+
+    def test_a_statement_for_someone_else_is_not_offered(self):
+        """The condition is the cause only where the statement names the caller's action and resource."""
+        statement = allow("s3:PutObject", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})
+        assert decide(statement).fix.kind == "add_identity_statement"
+        in_bucket = allow(
+            "s3:GetObject", "arn:aws:s3:::other/*", Condition={"Bool": {"aws:SecureTransport": "true"}}
+        )
+        assert decide(in_bucket).fix.kind == "add_identity_statement"
 
 
 def test_text_and_html():

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from iamlab.policy import MalformedPolicyDocument, Policy, Request, evaluate, validate
 from iamlab.policy.organizations import levels_of
+from iamlab.policy.words import statement_label
 
 A, B = "111122223333", "444455556666"
 SETTINGS = settings(max_examples=75, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -319,6 +320,36 @@ def test_fix_turns_implicit_denials_around(s):
         # one layer fixed may reveal the next one (e.g. a boundary after the identity policy,
         # or the next SCP level down)
         assert (after.reason, after.fix.kind, after.fix.target) != (d.reason, fix.kind, fix.target)
+
+
+@SETTINGS
+@given(scenarios())
+def test_an_unmet_condition_fix_names_what_really_held_the_allow_back(s):
+    """IAM User Guide, "Conditions with multiple context keys or values": "All context keys in a
+    condition element block must resolve to true to invoke the desired Allow or Deny effect."
+    So when the fix names a statement's unmet Condition, that statement without it changes the answer."""
+    d = run(s)
+    fix = d.fix
+    if fix is None or fix.kind != "meet_condition":
+        return
+    assert fix.statement is None
+    (named,) = {
+        json.dumps(m.statement, sort_keys=True): m
+        for m in d.statements
+        if m.effect == "Allow" and not m.applied and statement_label(m) in fix.text
+    }.values()
+    slot = "resource" if named.kind == "trust" else named.kind
+    without = {key: value for key, value in named.statement.items() if key != "Condition"}
+
+    def strip(items):
+        return [without if item == named.statement else item for item in items]
+
+    if slot == "identity":
+        patched = {**s, "identity": [strip(p) for p in s["identity"]]}
+    else:
+        patched = {**s, slot: strip(s[slot])}
+    after = run(patched)
+    assert after.allowed or after.reason != d.reason
 
 
 @SETTINGS

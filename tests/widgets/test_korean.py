@@ -264,6 +264,34 @@ def test_organizations_explanations_and_policy_errors_speak_korean(korean):
     assert "알 수 없는 조건 연산자 StringEqualz" in broken.to_text() and "정책 오류" in broken.to_text()
 
 
+def test_an_unmet_condition_fix_speaks_korean(korean):
+    """Lesson 12's refusal without (or with a wrong) external ID: the fix names the condition key and
+    says, in Korean, to pass the external ID."""
+    from iamlab.policy import Request, evaluate
+    from iamlab.widgets import explain
+
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"sts:ExternalId": "Partner-4729"}},
+            }
+        ],
+    }
+    role = "arn:aws:iam::111122223333:role/PartnerReadOnly"
+    user = "arn:aws:iam::123456789012:user/jonnung"
+    texts = []
+    for context in ({}, {"sts:ExternalId": "Partner-0000"}):
+        decision = evaluate(Request(user, "sts:AssumeRole", role, context=context), [], resource_policy=trust)
+        assert "외부 ID" in decision.fix.text and "조건" in decision.fix.text
+        assert "sts:ExternalId" in decision.fix.text and "추가" not in decision.fix.text
+        texts += [repr(explain(decision)), explain(decision)._repr_html_(), decision.to_text()]
+    assert_korean(texts)
+
+
 KOREAN_LESSONS = sorted((Path(__file__).resolve().parents[2] / "notebooks" / "ko").glob("*.ipynb"))
 
 

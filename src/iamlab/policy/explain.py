@@ -41,6 +41,7 @@ _DENY_SLOT = {
     Reason.EXPLICIT_DENY_RCP: "rcp",
 }
 ORG_REASONS = (Reason.EXPLICIT_DENY_SCP, Reason.EXPLICIT_DENY_RCP, Reason.NO_SCP_ALLOW)
+NOT_MATCHED = N_("not matched")  # StatementMatch.principal when a statement's Principal misses the caller
 
 
 def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
@@ -52,7 +53,7 @@ def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
     if statement.principal is None and not in_resource:
         principal = None
     else:
-        principal = grant or N_("not matched")
+        principal = grant or NOT_MATCHED
     resource_ok = statement.resource_matches(view.resource, view.tokens, in_resource, context)
     checks = []
     for condition in statement.conditions:
@@ -94,6 +95,29 @@ def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
         statement=statement.raw,
         note=note,
     )
+
+
+def held_back_by_condition(decision, slot: str) -> StatementMatch | None:
+    """The first Allow statement in the `slot` policies that matches the request's principal, action
+    and resource and is kept from applying only by its Condition; None if there is none.
+
+    IAM User Guide, "Conditions with multiple context keys or values": "All context keys in a
+    condition element block must resolve to true to invoke the desired Allow or Deny effect."
+    So such a statement names the caller already, and what stops it is the conditions that
+    resolved to false (`ConditionCheck.held`). A statement with a policy error is left out: it
+    cannot match whatever the request carries.
+    """
+    view = decision._trace.view
+    for policy_slot, policy in decision._trace.policies:
+        if policy_slot != slot:
+            continue
+        for statement in policy.compiled.for_action(view.action)[1]:
+            if statement.errors:
+                continue
+            match = explain_statement(slot, policy, statement, view)
+            if match.action and match.resource and match.principal != NOT_MATCHED and not match.applied:
+                return match
+    return None
 
 
 def all_statements(decision) -> tuple:

@@ -1,13 +1,17 @@
 """The smallest change that would turn a denial into an allow, in one sentence.
 
 An explicit deny cannot be outweighed by any allow, so its fix names the Deny statement to
-remove or narrow. Guardrails cannot be fixed at all (None). The sentence is written in the
-learner's language when the fix is first asked for (`Decision.fix` is computed lazily).
+remove or narrow. An Allow statement that already names the request but whose Condition is
+not met is the cause, not a missing statement: its fix names the unmet condition keys (and
+suggests no statement, since adding one would not be the learner's fix). Guardrails cannot be
+fixed at all (None). The sentence is written in the learner's language when the fix is first
+asked for (`Decision.fix` is computed lazily).
 """
 
 from __future__ import annotations
 
 from iamlab.i18n import _
+from iamlab.policy.explain import held_back_by_condition
 from iamlab.policy.organizations import policy_name
 from iamlab.policy.results import ALLOWED, EXPLICIT, PROTECTED_REASONS, Fix
 from iamlab.policy.words import statement_label
@@ -21,6 +25,68 @@ def _principal_element(caller) -> dict:
     if caller.kind == "assumed-role" and caller.role_arn:
         return {"AWS": caller.role_arn}
     return {"AWS": caller.arn}
+
+
+# The policy whose Allow statements an implicit denial's reason says were missing.
+_ALLOWING_SLOT = {
+    "trust_policy_no_match": "resource",
+    "no_resource_allow": "resource",
+    "no_identity_allow": "identity",
+    "no_boundary_allow": "boundary",
+    "no_session_allow": "session",
+}
+
+
+def _unmet_condition(decision) -> Fix | None:
+    """Name the statement held back only by its Condition, and what in the request did not meet it.
+
+    IAM User Guide, "IAM JSON policy elements: Condition operators": "If the key that you specify
+    in a policy condition is not present in the request context, the values do not match and the
+    condition is false." Hence two causes: a key the request did not carry, or a value it did
+    carry that the operator rejects.
+    """
+    slot = _ALLOWING_SLOT.get(decision.reason)
+    match = held_back_by_condition(decision, slot) if slot else None
+    if match is None:
+        return None
+    unmet, keys = [], set()
+    for check in match.conditions:
+        if check.held or check.key.lower() in keys:
+            continue
+        keys.add(check.key.lower())
+        if check.request_values is None:
+            unmet.append(_("the request carries no {key}").format(key=check.key))
+        else:
+            unmet.append(
+                _("the request's {key} ({values}) does not satisfy {operator}").format(
+                    key=check.key, values=", ".join(check.request_values), operator=check.operator
+                )
+            )
+    return Fix(
+        "meet_condition",
+        _("{statement} matches this request, but its Condition is not met: {unmet}. {remedy}").format(
+            statement=statement_label(match), unmet="; ".join(unmet), remedy=_remedy(decision, keys)
+        ),
+        None,
+        match.policy_name,
+    )
+
+
+def _remedy(decision, keys: set) -> str:
+    """What the caller can do about the unmet keys (lower-cased).
+
+    `sts:ExternalId` is the value of AssumeRole's `ExternalId` parameter; the STS API Reference:
+    "Each time the third party assumes the role, they should pass the customer's external ID."
+    """
+    if "sts:externalid" not in keys or not decision._trace.role_assumption:
+        return _("Make the request meet the condition, or change the condition.")
+    remedy = _(
+        "Pass the external ID agreed with the role's owner: --external-id with aws sts assume-role, "
+        "external_id in a role profile, or ExternalId= in boto3's assume_role."
+    )
+    if keys == {"sts:externalid"}:
+        return remedy + " " + _("Only the role's owner can change the condition.")
+    return remedy + " " + _("Make the request meet the condition, or change the condition.")
 
 
 def suggest_fix(decision) -> Fix | None:
@@ -52,6 +118,9 @@ def suggest_fix(decision) -> Fix | None:
             deny.policy_name if deny else None,
         )
     reason = decision.reason
+    unmet = _unmet_condition(decision)
+    if unmet is not None:
+        return unmet
     if reason == "no_scp_allow":
         level = decision._trace.org_level
         return Fix(

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from iamlab.lab.moto import backends
 
 EC2_INSTANCE_ALL = "arn:aws:ec2:{region}:{account}:instance/*"
 
 
-@dataclass(frozen=True)
-class Passing:
+class Passing(NamedTuple):
     """Where one API carries roles, and to which service it passes them."""
 
     service: str  # iam:PassedToService

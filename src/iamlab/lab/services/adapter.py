@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from iamlab.i18n import _
 from iamlab.lab import accounts
@@ -47,8 +48,7 @@ class Operation:
     also: list[tuple] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Denial:
+class Denial(NamedTuple):
     """How a service says "not authorized": its error code, HTTP status and wire protocol.
 
     `protocol` None lets the request's own headers choose (see `errors.protocol_of`); a named
@@ -72,8 +72,7 @@ class Denial:
         return AWSError(self.code, self.message(text), self.status)
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """The account and region a request is served in, which fill `${Account}` and `${Region}`."""
 
     account: str

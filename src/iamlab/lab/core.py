@@ -8,6 +8,8 @@ out here carry only the lab's own keys, config files and endpoint.
 
 from __future__ import annotations
 
+import copy
+import functools
 import os
 import secrets
 import sys
@@ -265,6 +267,19 @@ def _with_python_scripts(path: str) -> str:
 def _isolated_botocore_session():
     """A botocore session deaf to the learner's AWS_* variables and ~/.aws files."""
     import botocore.session
+
+    session = botocore.session.Session(
+        session_vars=_no_environment(),
+        event_hooks=copy.copy(_builtin_handlers()),
+        include_builtin_handlers=False,
+    )
+    session.register_component("data_loader", aws_names.package_loader())
+    return session
+
+
+@functools.cache
+def _no_environment() -> dict:
+    """botocore's session variables with every environment variable and file left out."""
     from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES
 
     no_env = {
@@ -273,9 +288,19 @@ def _isolated_botocore_session():
     no_env["config_file"] = (None, None, os.devnull, None)
     no_env["credentials_file"] = (None, None, os.devnull, None)
     no_env["profile"] = (None, None, None, None)
-    session = botocore.session.Session(session_vars=no_env)
-    session.register_component("data_loader", aws_names.package_loader())
-    return session
+    return no_env
+
+
+@functools.cache
+def _builtin_handlers():
+    """botocore's built-in event handlers, registered once: each session starts from a copy, as each
+    client does, instead of registering (and inspecting) the same hundred functions again."""
+    import botocore.session
+    from botocore.hooks import HierarchicalEmitter
+
+    emitter = HierarchicalEmitter()
+    botocore.session.Session(event_hooks=emitter)  # registers the built-in handlers on `emitter`
+    return emitter
 
 
 class LabSession(boto3.Session):

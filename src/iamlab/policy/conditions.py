@@ -12,9 +12,9 @@ import base64
 import binascii
 import ipaddress
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import NamedTuple
 
 from iamlab.policy.variables import Template
 from iamlab.policy.wildcards import STAR, glob_regex, regex_source
@@ -67,8 +67,7 @@ _SUBSTITUTING = {
 _PATTERNS = {"stringlike", "arnequals", "arnlike"}
 
 
-@dataclass(frozen=True)
-class Operator:
+class Operator(NamedTuple):
     """An operator name split into what it compares and how."""
 
     name: str  # as written in the policy

@@ -4,24 +4,14 @@ The decision itself is computed eagerly and cheaply; everything explanatory (sta
 diagnostics, the flow path, the fix, text and HTML) is computed on first access from the
 trace the evaluation left behind, so a hot authorisation path pays only for the verdict.
 The data types live in `results`; explaining, fixing and rendering read them, and this
-class only ties them together.
+class only ties them together, importing each the first time it is asked for (an authorization
+never loads them).
 """
 
 from __future__ import annotations
 
 from iamlab.i18n import _
-from iamlab.policy.explain import (
-    ORG_REASONS,
-    all_statements,
-    deciding_statements,
-    flow_path,
-    missing_context_keys,
-    org_sentence,
-    policy_errors,
-)
-from iamlab.policy.fix import suggest_fix
 from iamlab.policy.messages import basic_message, enhanced_message
-from iamlab.policy.render import as_html, as_text
 from iamlab.policy.results import ALLOWED, REASONS, Fix, Reason, Result, Trace
 
 
@@ -71,6 +61,8 @@ class Decision:
     @property
     def explanation(self) -> str:
         """Why, in one sentence in the learner's language (plus, for Organizations, which level)."""
+        from iamlab.policy.explain import ORG_REASONS, org_sentence
+
         text = _(REASONS[self.reason]) if self.reason in REASONS else str(self.reason)
         if self.reason in ORG_REASONS:
             sentence = org_sentence(self)
@@ -85,32 +77,48 @@ class Decision:
     @property
     def errors(self) -> tuple:
         """EvaluationErrors: what in the policies could not be used (and so matched nothing)."""
+        from iamlab.policy.explain import policy_errors
+
         return self._lazy("errors", policy_errors)
 
     @property
     def statements(self) -> tuple:
+        from iamlab.policy.explain import all_statements
+
         return self._lazy("statements", all_statements)
 
     @property
     def deciding(self) -> tuple:
+        from iamlab.policy.explain import deciding_statements
+
         return self._lazy("deciding", deciding_statements)
 
     @property
     def missing_context_keys(self) -> tuple:
+        from iamlab.policy.explain import missing_context_keys
+
         return self._lazy("missing", missing_context_keys)
 
     @property
     def path(self) -> tuple:
+        from iamlab.policy.explain import flow_path
+
         return self._lazy("path", flow_path)
 
     @property
     def fix(self) -> Fix | None:
+        from iamlab.policy.fix import suggest_fix
+
         return self._lazy("fix", suggest_fix)
 
     def to_text(self) -> str:
+        from iamlab.policy.render import as_text
+
         return as_text(self)
 
     def _repr_html_(self) -> str:
+        from iamlab.policy.render import as_html
+
         return as_html(self)
 
     def __repr__(self) -> str:

@@ -17,13 +17,12 @@ function), as the service's adapter resolved it, so nothing here looks a resourc
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from iamlab.lab.services import reference
 
 
-@dataclass(frozen=True)
-class Passing:
+class Passing(NamedTuple):
     """Where one API carries roles, and to which service it passes them."""
 
     service: str  # iam:PassedToService

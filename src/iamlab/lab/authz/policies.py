@@ -8,15 +8,14 @@ engine caches by content, so a hot request pays nothing for re-reading them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from iamlab.i18n import _
 from iamlab.policy import MalformedPolicyDocument, Policy
 
 
-@dataclass(frozen=True)
-class PolicySet:
+class PolicySet(NamedTuple):
     identity: tuple
     boundary: object | None
     session: tuple

@@ -132,23 +132,22 @@ SESSIONS = {"AssumeRole": _assume_role, "GetFederationToken": _federation_token}
 
 
 @functools.cache
-def _paginated(service: str) -> frozenset[str]:
-    """Operations whose answer AWS always marks IsTruncated, true or false; moto sometimes leaves it out."""
-    model = get_service_model(service)
-    return frozenset(
-        name
-        for name in model.operation_names
-        if model.operation_model(name).output_shape is not None
-        and "IsTruncated" in model.operation_model(name).output_shape.members
-    )
+def _marks_truncation(api: str) -> bool:
+    """Whether AWS always marks IAM's `api` answer IsTruncated, true or false; moto sometimes leaves it
+    out. Asked per operation, so only the operations a lab calls have their models built."""
+    model = get_service_model("iam")
+    if api not in model.operation_names:
+        return False
+    output = model.operation_model(api).output_shape
+    return output is not None and "IsTruncated" in output.members
 
 
-RESHAPED = set(DROPPED) | set(POLICIES) | set(PROFILES) | set(SESSIONS) | _paginated("iam")
+RESHAPED = set(DROPPED) | set(POLICIES) | set(PROFILES) | set(SESSIONS)
 
 
 def _fix(api: str, result, params, boundary_uses) -> None:
     _drop(result, *DROPPED.get(api, ()))
-    if api in _paginated("iam"):
+    if _marks_truncation(api):
         _ensure(result, "IsTruncated", "false")
     if api in POLICIES:
         _policies(result, POLICIES[api], boundary_uses)
@@ -170,7 +169,7 @@ def reshape(api: str, params: dict[str, str], body, boundary_uses):
 
     `boundary_uses(arn)` counts the entities a managed policy bounds (PermissionsBoundaryUsageCount).
     """
-    if api not in RESHAPED or not body:
+    if not body or not (api in RESHAPED or _marks_truncation(api)):
         return body
     root = ET.fromstring(body)
     namespace = _strip_namespace(root)

@@ -8,7 +8,7 @@ filled by `say()`; nothing else in the lab writes an IAM or STS error message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from iamlab.lab.wire.errors import AWSError
 
@@ -32,8 +32,7 @@ API_VERSION = {"iam": "2010-05-08", "sts": "2011-06-15"}
 ECHOES_REFUSED_VALUE = frozenset({"sts"})
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     code: str
     text: str
     operations: str

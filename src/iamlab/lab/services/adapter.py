@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from iamlab.i18n import _
 from iamlab.lab import accounts
@@ -51,8 +52,7 @@ class Operation:
     denied: dict[str, str] = field(default_factory=dict)  # resource ARN -> the service's denial message
 
 
-@dataclass(frozen=True)
-class Denial:
+class Denial(NamedTuple):
     """How a service says "not authorized": its error code, HTTP status and wire protocol.
 
     `protocol` None lets the request's own headers choose (see `errors.protocol_of`); a named
@@ -76,8 +76,7 @@ class Denial:
         return AWSError(self.code, self.message(text), self.status)
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """The account and region a request is served in, which fill `${Account}` and `${Region}`."""
 
     account: str

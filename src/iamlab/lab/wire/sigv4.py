@@ -12,8 +12,8 @@ import email.utils
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import quote, unquote
 
 from iamlab.lab.wire import aws_names, streaming
@@ -25,8 +25,7 @@ UNSIGNED_PAYLOADS = ("UNSIGNED-PAYLOAD", "STREAMING-")
 PATH_AS_SENT = frozenset({"s3"})
 
 
-@dataclass(frozen=True)
-class SignedRequest:
+class SignedRequest(NamedTuple):
     """What a SigV4 signature claims: who signed, for which scope, over which headers."""
 
     access_key_id: str

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
 from email import message_from_bytes
 from email.utils import parseaddr
 
@@ -32,7 +31,6 @@ SENDING = frozenset(
 )
 
 
-@dataclass(frozen=True)
 class SendingDenial(Denial):
     """SES v1 words a refused send its own way, naming the identity:
 
@@ -41,6 +39,8 @@ class SendingDenial(Denial):
     (AWS Knowledge Center, "How do I resolve a 554 Access denied error ... in Amazon SES?").
     Its other denials are IAM's standard sentence.
     """
+
+    __slots__ = ()
 
     def text(self, decision) -> str:
         request = decision.request

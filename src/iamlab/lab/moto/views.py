@@ -2,10 +2,10 @@
 
 moto's server wraps every handler in a Flask app. For each request Flask pushes an app and a
 request context, opens a session, runs before/after hooks (Flask-CORS among them), and finalizes
-a response object: about a tenth of a lab request, none of which moto's handlers use (they take
-the request, the URL and the headers as arguments). The lab matches the route with the very map
-and adapter Flask would use, calls the handler as moto's `convert_to_flask_response` does, and
-answers with the same werkzeug response object Flask would send.
+a response object: about a twentieth of a lab request, none of which moto's handlers use (they
+take the request, the URL and the headers as arguments). The lab matches the route with the app's
+own route map, calls the handler as moto's `convert_to_flask_response` does, and answers with the
+same werkzeug response object Flask would send (tests/lab/test_views.py compares the bytes).
 
 Two things Flask adds are left out on purpose:
 - Flask-CORS's `Access-Control-Allow-Origin` on every answer. AWS sends CORS headers only where a

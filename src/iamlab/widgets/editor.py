@@ -194,7 +194,7 @@ class PolicyEditor(widgets.VBox):
         except (ClientError, BotoCoreError) as error:
             self.status.value = aws_error_html(_("IAM refused the policy:"), error)
             return False
-        self.stored = self._read()
+        self.stored = json.loads(self.text.value)  # what IAM accepted is what it now holds
         done = _("Applied to user {user}.").format(user=self.user_name)
         self.status.value = f"<span style='color:#1a7f37'>{html.escape(done)}</span>"
         self.revision += 1

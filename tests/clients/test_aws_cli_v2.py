@@ -10,6 +10,7 @@ import pytest
 
 from iamlab.lab.article import add_role_profile
 from tests.clients.conftest import require
+from tests.lab.helpers import allow, doc
 from tests.lab.test_article_cli import walk_the_article
 
 S3 = "s3.ap-northeast-2.amazonaws.com"
@@ -99,3 +100,27 @@ def test_a_role_profile_connects_to_nothing_but_127_0_0_1(lab, aws_v2):
     assert families and len(addresses) == len(families)
     assert set(addresses) == {"127.0.0.1"}
     assert {"sts.ap-northeast-2.amazonaws.com", S3} <= set(lab._proxy.answered)
+
+
+@pytest.mark.parametrize("may_list", [False, True], ids=["GetObject-only", "with-ListBucket"])
+def test_head_object_of_a_missing_key(lab, aws_v2, may_list):
+    """S3 API Reference, HeadObject: "If you have the s3:ListBucket permission on the bucket, Amazon S3
+    returns an HTTP status code 404 Not Found error. If you don’t have the s3:ListBucket permission,
+    Amazon S3 returns an HTTP status code 403 Forbidden error." A HEAD answer has no body, so the CLI
+    prints only the status and its reason phrase, as it does against AWS."""
+    article = lab.setup_article(step=2)
+    statements = [allow("s3:GetObject", f"arn:aws:s3:::{article.bucket}/*")]
+    if may_list:
+        statements.append(allow("s3:ListBucket", f"arn:aws:s3:::{article.bucket}"))
+    lab.admin_session().client("iam").put_user_policy(
+        UserName=article.user_name, PolicyName="read-objects", PolicyDocument=doc(*statements)
+    )
+    run = _runner(aws_v2, lab.endpoint_url if _version(aws_v2) < (2, 13) else None)
+    missing = ("--bucket", article.bucket, "--key", "missing.txt", "--profile", article.user_name)
+    code, _out, err = run(lab.env(), "s3api", "head-object", *missing)
+    expected = (
+        "(404) when calling the HeadObject operation: Not Found"
+        if may_list
+        else "(403) when calling the HeadObject operation: Forbidden"
+    )
+    assert code == 254 and err == f"An error occurred {expected}"

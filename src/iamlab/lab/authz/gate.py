@@ -155,6 +155,18 @@ class Gate:
         if op.api in ASSUME_ACTIONS:
             call.pending_session = self._session_extras(caller, params, op)
 
+    def ask(self, call, action: str, resource: str, context: dict, why: str):
+        """The Decision on the caller of `call` doing another `action` on `resource`, asked as the
+        request's own questions are (S3 asks `s3:ListBucket` before saying a key does not exist);
+        a denial is journaled with `why`."""
+        caller = call.caller
+        policy_set = policies.for_caller(self.iam, caller, self.lab.user_boundaries)
+        asked = self.lab.request_context(caller, call) | context
+        decision = decide(self, caller.arn, caller.account_id, action, resource, asked, policy_set)
+        if not decision.allowed:
+            self._record(call, decision, why)
+        return decision
+
     def _serve_in_owning_account(self, handler, call, op, adapter) -> None:
         """A queue or key of another account is served by that account's backend, as in AWS
         (moto would look in the caller's), for services whose adapter says so."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qsl, unquote
 
+from iamlab.i18n import _
 from iamlab.lab.authz.context import tag_dict
 from iamlab.lab.authz.policies import bucket_policy_name
 from iamlab.lab.moto import backends
@@ -119,6 +120,10 @@ VERSIONED = {
     "GetObjectAttributes": "GetObjectVersionAttributes",
 }
 ARN = "arn:aws:s3:::"  # a bucket's ARN names no region and no account
+# The APIs whose reference says a missing object is hidden from a caller who may not list the
+# bucket (GetObject, HeadObject, GetObjectAttributes; HEAD is authorized as GetObject). None of
+# the others (GetObjectAcl, GetObjectTagging, ...) says so: they answer NoSuchKey to anyone.
+HIDES_A_MISSING_KEY = frozenset({"GetObject", "GetObjectAttributes"})
 
 
 class S3(Adapter):
@@ -153,6 +158,29 @@ class S3(Adapter):
                 Policy.parse(document, kind="resource")
             except MalformedPolicyDocument as error:
                 raise AWSError("MalformedPolicy", error.message) from None
+        if op.api in HIDES_A_MISSING_KEY and not op.also and handler.method.upper() in ("GET", "HEAD"):
+            _hide_a_missing_key(gate, call, handler, op)
+
+
+def _hide_a_missing_key(gate, call, handler, op: Operation) -> None:
+    """S3 tells a caller that a key does not exist only if it may list the bucket (s3:ListBucket,
+    decided like any request: identity and bucket policies, guardrails, boundary, session);
+    otherwise the missing key is an AccessDenied, which says nothing about what the bucket holds.
+    The key is looked up as moto's GetObject, HeadObject and GetObjectAttributes look it up: where
+    this finds nothing, moto would answer NoSuchKey (a bare 404 to HEAD)."""
+    bucket, _slash, key = op.resource.removeprefix(ARN).partition("/")
+    owner = backends.bucket_account(bucket)
+    if owner is None or backends.s3(owner).get_object(bucket, key) is not None:
+        return  # a missing bucket is NoSuchBucket, which S3 never hides; an object is served
+    bucket_arn = ARN + bucket
+    asked = Operation("ListBucket", "s3:ListBucket", bucket_arn)
+    context = _s3_context(asked, {}, handler.headers, owner).context
+    why = _(
+        "{key} is not in the bucket {bucket}. S3 says so only to a caller allowed s3:ListBucket on the "
+        "bucket, and {principal} is not, so S3 answered 403 AccessDenied instead of 404 NoSuchKey."
+    ).format(key=key, bucket=bucket, principal=call.caller.arn)
+    if not gate.ask(call, "s3:ListBucket", bucket_arn, context, why).allowed:
+        raise AWSError("AccessDenied", "Access Denied", 403)
 
 
 def _bucket(arn: str) -> str:

@@ -163,6 +163,8 @@ class Front:
         )
         if request is None or (request.has_body and not request.body_read):
             out_headers["Connection"] = "close"
+        if request is not None and request.method == "HEAD":  # headers only: clients see the bare status
+            body = b""
         return status, out_headers, body
 
     def _run_moto(self, claim, environ, protocol: str | None) -> tuple[int, dict[str, str], bytes]:

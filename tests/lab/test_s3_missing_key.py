@@ -163,3 +163,19 @@ def test_the_journal_says_why_the_key_was_hidden(lab, language):
     assert "missing.txt" in entry.message and "s3:ListBucket" in entry.message
     assert ("NoSuchKey" in entry.message) and (("객체" in entry.message) == (language == "ko"))
     assert entry.decision.fix is not None  # the engine's fix: allow s3:ListBucket on the bucket
+
+
+def test_an_scp_denying_list_bucket_hides_the_missing_key_from_an_administrator(lab):
+    """Organizations User Guide, SCP evaluation: "For a permission to be denied for a specific account,
+    any SCP from the root through each OU in the direct path to the account (including the target
+    account itself) can deny that permission.\""""
+    from tests.lab.test_accounts import _organization, _scp
+
+    org, _root, ou, member = _organization(lab)
+    _bucket(lab, member)
+    s3 = lab.admin_session(member).client("s3", config=NO_RETRY)
+    assert _get(s3, "missing.txt")[:2] == (404, "NoSuchKey")
+    org.attach_policy(PolicyId=_scp(org, doc(deny("s3:ListBucket")), name="NoListing"), TargetId=ou)
+    assert _get(s3, "missing.txt") == (403, "AccessDenied", "Access Denied")
+    assert _head(s3, "missing.txt")[:2] == (403, "403")
+    assert s3.get_object(Bucket=BUCKET, Key="there.txt")["Body"].read() == b"here"

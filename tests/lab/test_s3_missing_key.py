@@ -114,8 +114,8 @@ def test_an_explicit_deny_on_list_bucket_hides_the_missing_key(lab):
 
 
 def test_a_session_policy_without_list_bucket_hides_the_missing_key(lab):
-    """IAM User Guide, session policies: "The resulting session's permissions are the intersection of
-    the entity's identity-based policies and the session policies.\""""
+    """IAM User Guide, Permissions for AssumeRole: "The resulting session's permissions are the
+    intersection of the role's identity-based policy and the session policies.\""""
     _bucket(lab)
     user = new_user(lab, "caller", policies=[doc(allow("sts:AssumeRole"))])
     role_arn = new_role(
@@ -134,8 +134,8 @@ def test_a_session_policy_without_list_bucket_hides_the_missing_key(lab):
 
 
 def test_across_accounts_the_bucket_policy_must_grant_list_bucket_too(lab):
-    """IAM User Guide, cross-account policy evaluation: "the identity-based policies of the principal
-    and the resource-based policy of the resource must both allow the request."""
+    """IAM User Guide: for cross-account access "the identity-based policy and the resource-based
+    policy must both allow the request"."""
     caller = new_user(lab, "reader", policies=[doc(allow("s3:GetObject"), allow("s3:ListBucket"))])
     reader = f"arn:aws:iam::{lab.account_id}:user/reader"
     read_only = allow("s3:GetObject", OBJECTS, Principal={"AWS": reader})

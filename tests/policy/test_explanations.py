@@ -298,6 +298,79 @@ class TestFixForAnUnmetCondition:
         )
         assert decide(in_bucket).fix.kind == "add_identity_statement"
 
+    def test_an_scp_allow_held_back_by_its_condition_is_named(self):
+        """Organizations User Guide, SCP evaluation: "For a permission to be allowed for a specific
+        account, there must be an explicit Allow statement at every level from the root through each OU
+        in the direct path to the account (including the target account itself)." An Allow whose
+        Condition fails is no Allow, so it is the statement the learner must look at."""
+        from_office = allow(Sid="FromOffice", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})
+        levels = [[doc(allow())], {"id": "ou-1a", "policies": [doc(from_office)]}]
+        d = decide(allow(), scps=levels, context={"aws:SourceIp": "203.0.113.7"})
+        assert (d.reason, d.fix.kind, d.fix.statement) == ("no_scp_allow", "meet_condition", None)
+        assert d.fix.target == "SCP at OU ou-1a"
+        assert "SCP at OU ou-1a, statement FromOffice (Allow)" in d.fix.text
+        assert "aws:SourceIp (203.0.113.7) does not satisfy IpAddress" in d.fix.text
+        assert "management account" in d.fix.text and "in an SCP attached to" not in d.fix.text
+        assert decide(allow(), scps=levels, context={"aws:SourceIp": "10.1.2.3"}).allowed
+
+    def test_only_the_scp_level_that_allowed_nothing_is_searched(self):
+        """A held-back Allow at a level that another statement already allows is not the cause."""
+        held = allow(Sid="Held", Condition={"Bool": {"aws:SecureTransport": "true"}})
+        levels = [[doc(allow(), held)], {"id": "ou-1a", "policies": [doc(allow("ec2:*"))]}]
+        d = decide(allow(), scps=levels)
+        assert (d.reason, d.fix.kind) == ("no_scp_allow", "widen_scp")
+        assert "Held" not in d.fix.text
+
+    def test_each_statement_held_back_is_named_in_policy_order(self):
+        """Meeting any one of them lifts the denial, so each is named, with what it is missing."""
+        tls = allow(Sid="OverTls", Condition={"Bool": {"aws:SecureTransport": "true"}})
+        office = allow(
+            Sid="FromOffice",
+            Condition={
+                "IpAddress": {"aws:SourceIp": "10.0.0.0/8"},
+                "Bool": {"aws:MultiFactorAuthPresent": "true"},
+            },
+        )
+        context = {"aws:SourceIp": "203.0.113.7"}
+        for first, second in ((tls, office), (office, tls)):
+            text = decide(first, second, context=context).fix.text
+            assert text.startswith("2 statements match this request")
+            assert text.index(f"statement {first['Sid']}") < text.index(f"statement {second['Sid']}")
+        text = decide(tls, office, context=context).fix.text
+        assert "statement OverTls (Allow): the request carries no aws:SecureTransport;" in text
+        assert (
+            "statement FromOffice (Allow): the request's aws:SourceIp (203.0.113.7) does not satisfy "
+            "IpAddress, the request carries no aws:MultiFactorAuthPresent."
+        ) in text
+        assert decide(tls, office, context={"aws:SecureTransport": "true"}).allowed
+        assert decide(
+            tls, office, context=context | {"aws:MultiFactorAuthPresent": "true", "aws:SourceIp": "10.0.0.1"}
+        ).allowed
+
+    def test_statements_held_back_in_an_scp_and_several_levels_keep_one_sentence_each(self):
+        first = allow(Sid="A", Condition={"Bool": {"aws:SecureTransport": "true"}})
+        second = allow(Sid="B", Condition={"StringEquals": {"aws:PrincipalTag/team": "blue"}})
+        levels = [[doc(allow())], {"id": "ou-1a", "policies": [doc(first), doc(second)]}]
+        d = decide(allow(), scps=levels)
+        assert d.fix.text.startswith("2 statements match this request")
+        assert "SCP at OU ou-1a #1, statement A (Allow)" in d.fix.text
+        assert "SCP at OU ou-1a #2, statement B (Allow)" in d.fix.text
+        assert d.fix.target == "SCP at OU ou-1a #1"
+
+    def test_the_new_sentences_speak_korean(self):
+        import iamlab
+
+        office = allow(Sid="FromOffice", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})
+        tls = allow(Sid="OverTls", Condition={"Bool": {"aws:SecureTransport": "true"}})
+        iamlab.set_language("ko")
+        try:
+            scp = decide(allow(), scps=[[doc(allow())], [doc(office)]]).fix.text
+            both = decide(tls, office).fix.text
+        finally:
+            iamlab.set_language("en")
+        assert "관리 계정" in scp and "SCP" in scp and "aws:SourceIp" in scp
+        assert both.startswith("정책 문 2개가") and "OverTls" in both and "FromOffice" in both
+
 
 def test_text_and_html():
     d = decide(allow("s3:*", Condition={"Bool": {"aws:SecureTransport": "true"}}))

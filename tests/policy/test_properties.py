@@ -327,29 +327,41 @@ def test_fix_turns_implicit_denials_around(s):
 def test_an_unmet_condition_fix_names_what_really_held_the_allow_back(s):
     """IAM User Guide, "Conditions with multiple context keys or values": "All context keys in a
     condition element block must resolve to true to invoke the desired Allow or Deny effect."
-    So when the fix names a statement's unmet Condition, that statement without it changes the answer."""
+    So each statement whose unmet Condition the fix names (an SCP's included), without that
+    Condition, lifts this denial."""
     d = run(s)
     fix = d.fix
     if fix is None or fix.kind != "meet_condition":
         return
     assert fix.statement is None
-    (named,) = {
-        json.dumps(m.statement, sort_keys=True): m
+    named = {
+        json.dumps([m.policy_name, m.index, m.statement], sort_keys=True): m
         for m in d.statements
-        if m.effect == "Allow" and not m.applied and statement_label(m) in fix.text
+        if m.effect == "Allow"
+        and not m.applied
+        and m.action
+        and m.resource
+        and statement_label(m) in fix.text
     }.values()
-    slot = "resource" if named.kind == "trust" else named.kind
-    without = {key: value for key, value in named.statement.items() if key != "Condition"}
+    assert named
+    for match in named:
+        slot = "resource" if match.kind == "trust" else match.kind
+        without = {key: value for key, value in match.statement.items() if key != "Condition"}
+        after = run({**s, slot: _replaced(s[slot], match.statement, without)})
+        # the next layer (or the next SCP level down) may still deny, but not this one
+        assert after.allowed or (after.reason, after.fix.kind, after.fix.target) != (
+            d.reason,
+            fix.kind,
+            fix.target,
+        )
 
-    def strip(items):
-        return [without if item == named.statement else item for item in items]
 
-    if slot == "identity":
-        patched = {**s, "identity": [strip(p) for p in s["identity"]]}
-    else:
-        patched = {**s, slot: strip(s[slot])}
-    after = run(patched)
-    assert after.allowed or after.reason != d.reason
+def _replaced(items, old, new):
+    """`items` (statements, or lists of them at any depth) with each `old` statement replaced by `new`."""
+    return [
+        _replaced(item, old, new) if isinstance(item, list) else new if item == old else item
+        for item in items
+    ]
 
 
 @SETTINGS

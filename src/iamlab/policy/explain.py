@@ -97,9 +97,10 @@ def explain_statement(slot: str, policy, statement, view) -> StatementMatch:
     )
 
 
-def held_back_by_condition(decision, slot: str) -> StatementMatch | None:
-    """The first Allow statement in the `slot` policies that matches the request's principal, action
-    and resource and is kept from applying only by its Condition; None if there is none.
+def held_back_by_conditions(decision, slot: str) -> tuple[StatementMatch, ...]:
+    """Every Allow statement in the `slot` policies that matches the request's principal, action and
+    resource and is kept from applying only by its Condition, in the order of the policies and of
+    their statements. For SCPs, the policies of the level that allowed nothing.
 
     IAM User Guide, "Conditions with multiple context keys or values": "All context keys in a
     condition element block must resolve to true to invoke the desired Allow or Deny effect."
@@ -108,16 +109,21 @@ def held_back_by_condition(decision, slot: str) -> StatementMatch | None:
     cannot match whatever the request carries.
     """
     view = decision._trace.view
-    for policy_slot, policy in decision._trace.policies:
-        if policy_slot != slot:
-            continue
+    found = []
+    for policy in _policies_of(decision._trace, slot):
         for statement in policy.compiled.for_action(view.action)[1]:
             if statement.errors:
                 continue
             match = explain_statement(slot, policy, statement, view)
             if match.action and match.resource and match.principal != NOT_MATCHED and not match.applied:
-                return match
-    return None
+                found.append(match)
+    return tuple(found)
+
+
+def _policies_of(trace, slot: str) -> list:
+    if slot == "scp":  # every level must allow: only the one that did not is in question
+        return [p for level in trace.scp_levels if level.name == trace.org_level for p in level.policies]
+    return [policy for policy_slot, policy in trace.policies if policy_slot == slot]
 
 
 def all_statements(decision) -> tuple:

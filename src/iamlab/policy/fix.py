@@ -2,8 +2,9 @@
 
 An explicit deny cannot be outweighed by any allow, so its fix names the Deny statement to
 remove or narrow. An Allow statement that already names the request but whose Condition is
-not met is the cause, not a missing statement: its fix names the unmet condition keys (and
-suggests no statement, since adding one would not be the learner's fix). Guardrails cannot be
+not met (in an SCP as anywhere else) is the cause, not a missing statement: its fix names each
+such statement, in policy order, with its unmet condition keys (and suggests no statement,
+since adding one would not be the learner's fix). Guardrails cannot be
 fixed at all (None). The sentence is written in the learner's language when the fix is first
 asked for (`Decision.fix` is computed lazily).
 """
@@ -11,7 +12,7 @@ asked for (`Decision.fix` is computed lazily).
 from __future__ import annotations
 
 from iamlab.i18n import _
-from iamlab.policy.explain import held_back_by_condition
+from iamlab.policy.explain import held_back_by_conditions
 from iamlab.policy.organizations import policy_name
 from iamlab.policy.results import ALLOWED, EXPLICIT, PROTECTED_REASONS, Fix
 from iamlab.policy.words import statement_label
@@ -34,26 +35,48 @@ _ALLOWING_SLOT = {
     "no_identity_allow": "identity",
     "no_boundary_allow": "boundary",
     "no_session_allow": "session",
+    "no_scp_allow": "scp",
 }
 
 
 def _unmet_condition(decision) -> Fix | None:
-    """Name the statement held back only by its Condition, and what in the request did not meet it.
+    """Name each statement held back only by its Condition, and what in the request did not meet it.
 
     IAM User Guide, "IAM JSON policy elements: Condition operators": "If the key that you specify
     in a policy condition is not present in the request context, the values do not match and the
     condition is false." Hence two causes: a key the request did not carry, or a value it did
-    carry that the operator rejects.
+    carry that the operator rejects. Meeting any one statement's Condition lifts this denial.
     """
     slot = _ALLOWING_SLOT.get(decision.reason)
-    match = held_back_by_condition(decision, slot) if slot else None
-    if match is None:
+    matches = held_back_by_conditions(decision, slot) if slot else ()
+    if not matches:
         return None
-    unmet, keys = [], set()
+    keys: set = set()
+    unmet = [_unmet_checks(match, keys) for match in matches]
+    remedy = _remedy(decision, keys, slot)
+    if len(matches) == 1:
+        text = _("{statement} matches this request, but its Condition is not met: {unmet}. {remedy}").format(
+            statement=statement_label(matches[0]), unmet="; ".join(unmet[0]), remedy=remedy
+        )
+    else:
+        each = "; ".join(
+            _("{statement}: {unmet}").format(statement=statement_label(match), unmet=", ".join(checks))
+            for match, checks in zip(matches, unmet, strict=True)
+        )
+        text = _(
+            "{count} statements match this request, but the Condition of each is not met: {each}. {remedy}"
+        ).format(count=len(matches), each=each, remedy=remedy)
+    return Fix("meet_condition", text, None, matches[0].policy_name)
+
+
+def _unmet_checks(match, keys: set) -> list[str]:
+    """What in the request failed each of the statement's conditions, one key once; adds the keys
+    (lower-cased) to `keys`."""
+    unmet, seen = [], set()
     for check in match.conditions:
-        if check.held or check.key.lower() in keys:
+        if check.held or check.key.lower() in seen:
             continue
-        keys.add(check.key.lower())
+        seen.add(check.key.lower())
         if check.request_values is None:
             unmet.append(_("the request carries no {key}").format(key=check.key))
         else:
@@ -62,22 +85,22 @@ def _unmet_condition(decision) -> Fix | None:
                     key=check.key, values=", ".join(check.request_values), operator=check.operator
                 )
             )
-    return Fix(
-        "meet_condition",
-        _("{statement} matches this request, but its Condition is not met: {unmet}. {remedy}").format(
-            statement=statement_label(match), unmet="; ".join(unmet), remedy=_remedy(decision, keys)
-        ),
-        None,
-        match.policy_name,
-    )
+    keys |= seen
+    return unmet
 
 
-def _remedy(decision, keys: set) -> str:
+def _remedy(decision, keys: set, slot: str) -> str:
     """What the caller can do about the unmet keys (lower-cased).
 
     `sts:ExternalId` is the value of AssumeRole's `ExternalId` parameter; the STS API Reference:
     "Each time the third party assumes the role, they should pass the customer's external ID."
+    Only the management account can change an SCP.
     """
+    if slot == "scp":
+        return _(
+            "Make the request meet the condition, or ask the organization's administrators (its "
+            "management account) to change the SCP."
+        )
     if "sts:externalid" not in keys or not decision._trace.role_assumption:
         return _("Make the request meet the condition, or change the condition.")
     remedy = _(

@@ -449,3 +449,27 @@ def test_context_is_recorded_with_the_decision(lab):
     assert context["aws:PrincipalType"] == "User"
     assert "aws:MultiFactorAuthPresent" not in context and "aws:TokenIssueTime" not in context
     json.dumps(context)
+
+
+def test_s3_resource_account_is_the_bucket_owners_account(lab):
+    """Service Authorization Reference, Amazon S3, s3:ResourceAccount: "Filters access by the resource
+    owner AWS account ID". A policy that keeps a user to their own account's buckets must stop a read
+    from another account's bucket, even when that bucket's policy lets the account in."""
+    other = "111122223333"
+    s3 = lab.admin_session(other).client("s3")
+    s3.create_bucket(Bucket="owned-elsewhere", CreateBucketConfiguration={"LocationConstraint": lab.region})
+    s3.put_object(Bucket="owned-elsewhere", Key="k", Body=b"theirs")
+    reader = allow(
+        "s3:GetObject", "arn:aws:s3:::owned-elsewhere/*", Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    )
+    s3.put_bucket_policy(Bucket="owned-elsewhere", Policy=doc(reader))
+    own = _bucket(lab)
+    own.put_object(Bucket=BUCKET, Key="k", Body=b"ours")
+    user = new_user(
+        lab, "homebody", policies=[doc(allow("s3:GetObject", **_when("s3:ResourceAccount", ACCOUNT)))]
+    )
+    client = user.client("s3")
+    assert client.get_object(Bucket=BUCKET, Key="k")["Body"].read() == b"ours"
+    assert error_code(lambda: client.get_object(Bucket="owned-elsewhere", Key="k")) == "AccessDenied"
+    entry = lab.journal.entries()[-1]
+    assert entry.decision.request.context["s3:ResourceAccount"] == other

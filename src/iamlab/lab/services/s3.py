@@ -234,7 +234,9 @@ def _xml_texts(body, tag: str) -> list[str]:
 def _s3_context(op, query, headers, account, handler=None, bucket="", key="") -> Operation:
     """S3's own condition keys, each set only where the reference lists it for the action."""
     keys = condition_keys(op.action)
-    context = {"s3:ResourceAccount": account, "s3:signatureversion": "AWS4-HMAC-SHA256"}
+    # the bucket owner's account, as aws:ResourceAccount (a bucket not yet created: the caller's)
+    owner = (backends.bucket_account(bucket) if bucket else None) or account
+    context = {"s3:ResourceAccount": owner, "s3:signatureversion": "AWS4-HMAC-SHA256"}
     context["s3:authType"] = "REST-HEADER" if "authorization" in headers else "REST-QUERY-STRING"
     for param in ("prefix", "delimiter", "max-keys"):
         if param in query:

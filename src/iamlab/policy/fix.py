@@ -51,8 +51,8 @@ def _unmet_condition(decision) -> Fix | None:
     matches = held_back_by_conditions(decision, slot) if slot else ()
     if not matches:
         return None
-    keys: set = set()
-    unmet = [_unmet_checks(match, keys) for match in matches]
+    unmet = [_unmet_checks(match) for match in matches]
+    keys = {check.key.lower() for match in matches for check in match.conditions if not check.held}
     remedy = _remedy(decision, keys, slot)
     if len(matches) == 1:
         text = _("{statement} matches this request, but its Condition is not met: {unmet}. {remedy}").format(
@@ -69,9 +69,8 @@ def _unmet_condition(decision) -> Fix | None:
     return Fix("meet_condition", text, None, matches[0].policy_name)
 
 
-def _unmet_checks(match, keys: set) -> list[str]:
-    """What in the request failed each of the statement's conditions, one key once; adds the keys
-    (lower-cased) to `keys`."""
+def _unmet_checks(match) -> list[str]:
+    """What in the request failed each of the statement's conditions, each key once."""
     unmet, seen = [], set()
     for check in match.conditions:
         if check.held or check.key.lower() in seen:
@@ -85,7 +84,6 @@ def _unmet_checks(match, keys: set) -> list[str]:
                     key=check.key, values=", ".join(check.request_values), operator=check.operator
                 )
             )
-    keys |= seen
     return unmet
 
 

@@ -74,6 +74,8 @@ def test_with_list_bucket_a_missing_key_is_no_such_key(lab):
 
 
 def test_get_object_attributes_hides_a_missing_key_too(lab):
+    """S3 API Reference, GetObjectAttributes: "If you don't have the s3:ListBucket permission, Amazon S3
+    returns an HTTP status code 403 Forbidden ("access denied") error.\""""
     _bucket(lab)
     s3 = _reader(lab, allow("s3:GetObjectAttributes", OBJECTS))
 

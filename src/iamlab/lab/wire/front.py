@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from botocore.model import OperationNotFoundError
+from moto.core.request import EnvironHeaders
 from moto.moto_server.werkzeug_app import BackendRequest
 from werkzeug.wrappers import Request as WerkzeugRequest
 
@@ -256,10 +257,41 @@ class _LabRequest(BackendRequest):
     def _load_form_data(self) -> None:
         WerkzeugRequest._load_form_data(self)
 
+    def __init__(self, environ, *args, **kwargs) -> None:
+        super().__init__(environ, *args, **kwargs)
+        self.headers = _HeadersReadOnce(self.environ)
+
+    @cached_property
+    def stream(self):
+        """The body as the front door read, verified and put back: whole, with its exact
+        Content-Length, so werkzeug's limiting wrapper would have nothing to limit."""
+        return self.environ["wsgi.input"]
+
     # moto re-derives these from the environ each time it reads them (several times per request);
     # the request's URL never changes while it is served.
     raw_path = cached_property(BackendRequest.raw_path.fget)
-    raw_url = cached_property(BackendRequest.raw_url.fget)
+
+    @cached_property
+    def raw_url(self) -> str:
+        """moto's `raw_url`, without turning a plain ASCII host into an IRI first (werkzeug's
+        `url_root` does, and costs a fortieth of a request); other hosts take moto's way."""
+        host = self.host
+        if self.root_path or "%" in host or "xn--" in host.lower():
+            return BackendRequest.raw_url.fget(self)
+        url = f"{self.scheme}://{host}{self.raw_path}"
+        return f"{url}?{self.query_string.decode()}" if self.query_string else url
+
+
+class _HeadersReadOnce(EnvironHeaders):
+    """moto's view of the headers, read out of the environ once instead of on each of the score
+    of passes moto makes over them per request. Lookups still go to the environ, and a key moto
+    adds (it writes `HTTP_HOST` when a request has none) makes the next pass read it again."""
+
+    def __iter__(self):
+        seen = self.__dict__.get("_seen")
+        if seen is None or seen[0] != len(self.environ):
+            seen = self._seen = (len(self.environ), tuple(super().__iter__()))
+        return iter(seen[1])
 
 
 class _BodyAsSent(_LabRequest):

@@ -227,7 +227,8 @@ class Lab:
         """The global condition keys of `caller`'s `call`, in the region it is decided in."""
         service, signed_for = getattr(call, "service", None), getattr(call, "region", None)
         region = endpoint_region(service) or signed_for or self.region
-        return request_context(self.gate.iam, caller, call, self.clock.now(), region)
+        now = getattr(call, "time", None) or self.clock.now()
+        return request_context(self.gate.iam, caller, call, now, region)
 
     # -- internals -----------------------------------------------------------------------------
     def _journal_refusal(self, target: str, message: str) -> None:

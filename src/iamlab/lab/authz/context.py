@@ -17,7 +17,8 @@ from __future__ import annotations
 
 
 def _timestamp(moment) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 to the second in UTC, as AWS writes `aws:CurrentTime` (isoformat is the cheap way)."""
+    return moment.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def request_context(iam, caller, call, now, region: str) -> dict:

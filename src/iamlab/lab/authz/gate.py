@@ -231,7 +231,7 @@ class Gate:
     def _record(self, call, decision, message: str) -> None:
         self.lab.journal.record(
             Entry(
-                time=self.lab.clock.now(),
+                time=call.time or self.lab.clock.now(),
                 principal=call.caller.arn,
                 action=decision.request.action,
                 resource=decision.request.resource,

@@ -103,6 +103,8 @@ TOUCH_POINTS = (
     (moto_werkzeug_app, "BackendRequest"),
     (moto_werkzeug_app, "MotoRequestHandler"),
     (moto_utils, "convert_to_flask_response"),  # moto/views.py: each route's handler, served directly
+    (moto_request, "EnvironHeaders"),  # wire/front.py: moto's header view, read once per request
+    (moto_request, "PRESERVED_HEADER_NAMES_ENVIRON_KEY"),
 )
 
 _installed = False

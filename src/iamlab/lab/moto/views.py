@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 from flask import Response
 from moto.core.utils import convert_to_flask_response
 from werkzeug.exceptions import HTTPException
+from werkzeug.utils import get_content_type
 
 Answer = tuple[int, list[tuple[str, str]], bytes]
 
@@ -30,8 +31,7 @@ def serve(app, environ, on_view=None) -> Answer:
 
     `on_view(callback)` runs once the handler is known, before it runs."""
     try:
-        endpoint, _ = _routes(app).match(_wsgi_text(environ["PATH_INFO"]), environ["REQUEST_METHOD"])
-        view = app.view_functions[endpoint]
+        view = app.view_functions[_endpoint(app, environ["PATH_INFO"], environ["REQUEST_METHOD"])]
     except HTTPException:
         return _through_flask(app, environ)
     if not isinstance(view, convert_to_flask_response):  # not one of moto's handlers: Flask serves it
@@ -40,10 +40,27 @@ def serve(app, environ, on_view=None) -> Answer:
         on_view(view.callback)
     request = app.request_class(environ)
     try:
-        response = _respond(view.callback, request)
+        result = _call(view.callback, request)
     except HTTPException as error:  # as Flask answers an HTTP error a handler raises
-        response = error.get_response(environ)
-    return _wsgi_answer(response, environ)
+        return _wsgi_answer(error.get_response(environ), environ)
+    return _plain_answer(request.method, *result) or _wsgi_answer(_response(request, *result), environ)
+
+
+def _endpoint(app, path: str, method: str) -> str:
+    """The endpoint moto's route map gives this path and method. A learner repeats the same few
+    paths, so matches are remembered per app (a bounded table; only the endpoint, which depends
+    on nothing else)."""
+    seen = app.extensions.setdefault("iamlab.endpoints", {})
+    endpoint = seen.get((path, method))
+    if endpoint is None:
+        endpoint, _ = _routes(app).match(_wsgi_text(path), method)
+        if len(seen) >= _ENDPOINTS_KEPT:
+            seen.clear()
+        seen[path, method] = endpoint
+    return endpoint
+
+
+_ENDPOINTS_KEPT = 1024
 
 
 def _routes(app):
@@ -60,17 +77,61 @@ def _wsgi_text(value: str) -> str:
     return value.encode("latin-1").decode(errors="replace")
 
 
-def _respond(callback, request) -> Response:
-    """What moto's `convert_to_flask_response.__call__` returns, given the request explicitly."""
+def _call(callback, request) -> tuple:
+    """The handler's (status, headers, content), called as moto's `convert_to_flask_response` does."""
     try:
         result = callback(request, request.raw_url, dict(request.headers.items()))
     except ClientError as error:
         result = 400, {}, error.response["Error"]["Message"]
-    status, headers, content = result if len(result) == 3 else (200, {}, result)
+    return result if len(result) == 3 else (200, {}, result)
+
+
+def _response(request, status, headers, content) -> Response:
+    """The response moto's `convert_to_flask_response` builds from a handler's result."""
     response = Response(response=content, status=status, headers=headers)
     if request.method == "HEAD" and "content-length" in headers:
         response.headers["Content-Length"] = headers["content-length"]
     return response
+
+
+def _plain_answer(method: str, status, headers: dict, content) -> Answer | None:
+    """The common answer (a 2xx with a body, no redirect, text headers) as that response sends it,
+    without building it: the same headers in the same order, Content-Type added when moto set none
+    and Content-Length set to the body's length. Anything else returns None and takes the response."""
+    if method == "HEAD" or type(status) is not int or not 200 <= status < 300 or status == 204:
+        return None
+    if isinstance(content, str):
+        content = content.encode()
+    elif type(content) is not bytes:
+        return None
+    out, has_type, length = [], False, str(len(content))
+    for name, value in headers.items():
+        if type(value) is not str:
+            if type(value) is not int:
+                return None
+            value = str(value)
+        elif "\n" in value or "\r" in value:
+            return None
+        lowered = name.lower()
+        if lowered in _REDIRECTING:
+            return None
+        if lowered == "content-type":
+            has_type = True
+        elif lowered == "content-length":
+            if length is None:
+                continue  # werkzeug keeps the first Content-Length only
+            value, length = length, None
+            name = "Content-Length"
+        out.append((name, value))
+    if not has_type:
+        out.append(("Content-Type", _DEFAULT_TYPE))
+    if length is not None:
+        out.append(("Content-Length", length))
+    return status, out, content
+
+
+_REDIRECTING = frozenset({"location", "content-location"})  # werkzeug rewrites these as URIs
+_DEFAULT_TYPE = get_content_type(Response.default_mimetype, "utf-8")
 
 
 def _wsgi_answer(response, environ) -> Answer:

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from botocore.model import OperationNotFoundError
+from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY, EnvironHeaders
 from moto.moto_server.werkzeug_app import BackendRequest
+from werkzeug.datastructures import EnvironHeaders as WerkzeugEnvironHeaders
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 from iamlab.lab.journal import Entry
@@ -43,6 +45,7 @@ class Call:
     source_ip: str
     user_agent: str
     request_id: str
+    time: dt.datetime | None = None  # when the lab received it: its condition keys' and entries' time
     refusal: AWSError | None = None
     answer: tuple | None = None  # a response the lab produced itself (APIs moto lacks)
     operation: object | None = None
@@ -80,10 +83,9 @@ class Front:
                 ) from None
             service = service_of(claim.service, request.raw_path)
             protocol = wire_protocol(service)
-            sigv4.check_scope(
-                claim, self.lab.clock.now(), self.lab.region, dt.datetime.now(dt.timezone.utc), protocol
-            )
-            caller = self._authenticate(environ, request, claim, protocol)
+            now = self.lab.clock.now()
+            sigv4.check_scope(claim, now, self.lab.region, dt.datetime.now(dt.timezone.utc), protocol)
+            caller = self._authenticate(environ, request, claim, protocol, now)
         except AWSError as error:
             self._record_refusal(error, request.headers if request else {}, request_id)
             return self._refuse(error, protocol, request, request_id)
@@ -94,6 +96,7 @@ class Front:
             source_ip=environ.get("REMOTE_ADDR") or "127.0.0.1",
             user_agent=request.headers.get("user-agent", ""),
             request_id=request_id,
+            time=now,
         )
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = caller.account_id  # moto serves the caller's own account
         hooks.set_current_call(call)
@@ -117,7 +120,7 @@ class Front:
             return self._refuse(refusal("not_served", protocol), protocol, request, request_id)
         return status, out_headers, out_body
 
-    def _authenticate(self, environ, request, claim, protocol: str | None):
+    def _authenticate(self, environ, request, claim, protocol: str | None, now: dt.datetime):
         """The caller, once key, token and signature hold; the body is read only after the key."""
         headers = request.headers
         account = self.lab.accounts.owner_of_key(claim.access_key_id) or self.lab.account_id
@@ -127,7 +130,7 @@ class Front:
             claim.access_key_id,
             headers.get("x-amz-security-token") or dict(request.query).get("X-Amz-Security-Token"),
             protocol,
-            self.lab.clock.utcnow_naive(),
+            now.replace(tzinfo=None),
         )
         body = None
         if sigv4.needs_body(claim, headers):
@@ -258,10 +261,47 @@ class _LabRequest(BackendRequest):
     def _load_form_data(self) -> None:
         WerkzeugRequest._load_form_data(self)
 
+    def __init__(self, environ, *args, **kwargs) -> None:
+        super().__init__(environ, *args, **kwargs)
+        self.headers = _HeadersReadOnce(self.environ)
+
+    @cached_property
+    def stream(self):
+        """The body as the front door read, verified and put back: whole, with its exact
+        Content-Length, so werkzeug's limiting wrapper would have nothing to limit."""
+        return self.environ["wsgi.input"]
+
     # moto re-derives these from the environ each time it reads them (several times per request);
     # the request's URL never changes while it is served.
     raw_path = cached_property(BackendRequest.raw_path.fget)
-    raw_url = cached_property(BackendRequest.raw_url.fget)
+
+    @cached_property
+    def raw_url(self) -> str:
+        """moto's `raw_url`, without turning a plain ASCII host into an IRI first (werkzeug's
+        `url_root` does, and costs a fortieth of a request); other hosts take moto's way."""
+        host = self.host
+        if self.root_path or "%" in host or "xn--" in host.lower():
+            return BackendRequest.raw_url.fget(self)
+        url = f"{self.scheme}://{host}{self.raw_path}"
+        return f"{url}?{self.query_string.decode()}" if self.query_string else url
+
+
+class _HeadersReadOnce(EnvironHeaders):
+    """moto's view of the headers, read out of the environ once instead of on each of the score
+    of passes moto makes over them per request. Lookups still go to the environ, and a key moto
+    adds (it writes `HTTP_HOST` when a request has none) makes the next pass read it again."""
+
+    def __iter__(self):
+        seen = self.__dict__.get("_seen")
+        if seen is None or seen[0] != len(self.environ):
+            # moto's pass only renames headers whose spelling it kept (S3 metadata with underscores)
+            every = (
+                super().__iter__()
+                if self.environ.get(PRESERVED_HEADER_NAMES_ENVIRON_KEY)
+                else (WerkzeugEnvironHeaders.__iter__(self))
+            )
+            seen = self._seen = (len(self.environ), tuple(every))
+        return iter(seen[1])
 
 
 class _BodyAsSent(_LabRequest):

@@ -330,9 +330,7 @@ def expected_signature(
     string_to_sign = "\n".join(
         [ALGORITHM, claim.amz_date, claim.scope, hashlib.sha256(canonical_request.encode()).hexdigest()]
     )
-    return hmac.new(
-        signing_key(claim, secret_access_key), string_to_sign.encode(), hashlib.sha256
-    ).hexdigest()
+    return hmac.digest(signing_key(claim, secret_access_key), string_to_sign.encode(), "sha256").hex()
 
 
 def payload_matches(headers: dict[str, str], body: bytes) -> bool:

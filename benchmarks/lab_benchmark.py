@@ -5,8 +5,9 @@
 Each round starts one fresh process per side, alternating, and each process measures the same
 `list_buckets` workload: ready time (import to the first authorized request), RSS at ready, and the
 p50 of further requests. Ratios are lab / moto, lower is better, the median over rounds (the machine's
-speed drifts by 2x over seconds). Bars from issue 4: request p50 <= 1.0x (goal 0.5x), ready <= 1.5x
-(goal 1.0x), RSS <= 200 MB. Not a test: machines are noisy.
+speed drifts by 2x over seconds). Bars (issue 12): request p50 <= 0.75x, ready <= 1.2x, RSS at ready
+<= 150 MB. Not a test: machines are noisy. For a load-independent figure count CPU instructions of
+the same workload with valgrind (`--tool=cachegrind`), N and M requests in fresh processes.
 
 Both sides import from cached bytecode, as a learner's kernel does from its second start on. pip
 compiled moto's when it installed it; iamlab, installed editable, is compiled on its first import,
@@ -115,7 +116,7 @@ def main() -> None:
     report("request p50", "p50", 1e3, "ms")
     report("ready", "ready", 1, "s")
     report("RSS at ready", "rss_mb", 1, "MB")
-    print(f"(medians of {args.rounds} alternating rounds of fresh processes; bar for lab RSS: 200 MB)")
+    print(f"(medians of {args.rounds} alternating rounds of fresh processes; bars: 0.75x, 1.2x, 150 MB)")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from iamlab.lab.moto import dispatch
 REGIONS = ("ap-northeast-2", "us-east-1")
 LOCAL = "127.0.0.1:4566"
 # The parts of a request moto's server looks at besides the scope: (method, path, X-Amz-Target, host).
-PLAIN = (("POST", "/", None, LOCAL), ("POST", "/", "Service_20200101.Operation", "127.0.0.1:4566"))
+PLAIN = (("POST", "/", None, LOCAL), ("POST", "/", "Service_20200101.Operation", LOCAL))
 SHAPES = PLAIN + tuple(
     itertools.product(
         ("GET", "POST"),
@@ -27,7 +27,7 @@ SHAPES = PLAIN + tuple(
          "/BatchPutMetrics", "/foundation-models", "/agents/", "/model/m/invoke", "/runtimes/", "/v2/x"),
         (None, "", "DynamoDB_20120810.ListTables", "DynamoDBStreams_20120810.ListStreams",
          "DynamoDB_20111205.ListTables", "DynamoDB.ListTables", "MediaStore_20170901.ListContainers"),
-        ("127.0.0.1:4566", "123456789012.s3-control.ap-northeast-2.amazonaws.com"),
+        (LOCAL, "123456789012.s3-control.ap-northeast-2.amazonaws.com"),
     )
 )  # fmt: skip
 # Signing names moto's server tells apart by more than the name: every shape above is tried on these.

@@ -19,6 +19,7 @@ from functools import cache
 from moto.backends import get_backend
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.base_backend import BackendDict
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map, MapAdapter, Rule
 
 # What moto's server accepts on every route; werkzeug answers any other method 405 and lists these
@@ -55,8 +56,6 @@ class Routes:
     def refusal(self, environ):
         """The routing exception for this request, bound to it as a server binds (so a redirect
         names the request's own host and scheme); None if a route does match."""
-        from werkzeug.exceptions import HTTPException
-
         try:
             self.map.bind_to_environ(environ, subdomain="").match()
         except HTTPException as error:

@@ -35,8 +35,8 @@ def serve(routes, environ, request_class, on_view=None) -> Answer:
     before it runs."""
     try:
         handler = routes.handler(_wsgi_text(environ["PATH_INFO"]), environ["REQUEST_METHOD"])
-    except HTTPException:  # 404, 405, or a redirect to merged slashes: as a server answers them
-        return _wsgi_answer(routes.refusal(environ).get_response(environ), environ)
+    except HTTPException as unrouted:  # 404, 405, or a redirect to merged slashes, as a server answers
+        return _wsgi_answer((routes.refusal(environ) or unrouted).get_response(environ), environ)
     if on_view is not None:
         on_view(handler)
     request = request_class(environ)

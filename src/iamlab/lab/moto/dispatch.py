@@ -24,8 +24,7 @@ SIGNING_ALIASES = {
     "mobiletargeting": "pinpoint",
     "payment-cryptography": "controlplane.payment-cryptography",
 }
-NO_REGION = frozenset({"budgets", "cloudfront"})  # global services, one endpoint without a region
-API_AWS_HOSTS = frozenset({"aidevops", "dsql", "s3vectors"})  # endpoints under api.aws
+UNALIASED_PATHS = {"execute-api": "/@connections"}  # the API Gateway Management API keeps its name
 # A signing name several APIs share; moto asks each one's handler, in this order, if the path is its own.
 SHARED_SIGNING_NAMES = {
     "bedrock-agentcore": (
@@ -48,58 +47,93 @@ def backend_for(signing_name: str, region: str, environ) -> str | None:
     return _backend_of(_host(signing_name.lower(), region, environ))
 
 
-def _host(service: str, region: str, environ) -> str:
-    """The host moto's server routes the request by (or the name of a backend it picks directly)."""
+def _host(name: str, region: str, environ) -> str:
+    """The host moto's server routes the request by (or the name of a backend it picks directly):
+    the service's own rule's, if it has one that applies, else `<name>.<region>.amazonaws.com`."""
     path = environ.get("PATH_INFO", "")
-    if not (service == "execute-api" and path.startswith("/@connections")):  # API Gateway Management
-        service = SIGNING_ALIASES.get(service, service).lower()
-    target = environ.get("HTTP_X_AMZ_TARGET")
-    if service in NO_REGION:
-        return f"{service}.amazonaws.com"
-    if service in API_AWS_HOSTS:
-        return f"{service}.{region}.api.aws"
-    if service == "mediastore" and not target:  # every MediaStore API call has a target; data has none
-        return f"data.mediastore.{region}.amazonaws.com"
-    if service == "dynamodb":
-        return _dynamodb(environ["HTTP_X_AMZ_TARGET"])
-    if service == "sagemaker":
-        if path.endswith("invocations"):
-            return f"runtime.sagemaker.{region}.amazonaws.com"
-        if path.endswith("BatchPutMetrics"):
-            return f"metrics.sagemaker.{region}.amazonaws.com"
-        return f"api.sagemaker.{region}.amazonaws.com"
-    if service == "timestream":
-        return f"ingest.timestream.{region}.amazonaws.com"
-    if service == "s3" and (path.startswith("/v20180820/") or "s3-control" in environ.get("HTTP_HOST", "")):
-        return "s3control"
-    if service == "ses" and path.startswith("/v2/"):
-        return "sesv2"
-    if service == "memorydb":
-        return f"memory-db.{region}.amazonaws.com"
-    if service in SHARED_SIGNING_NAMES:
-        service = _sharing_api(service, region, environ)
-    return f"{service}.{region}.amazonaws.com"
+    if not path.startswith(UNALIASED_PATHS.get(name, ())):
+        name = SIGNING_ALIASES.get(name, name).lower()
+    rule = HOST_RULES.get(name)
+    return (rule and rule(name, region, environ, path)) or f"{name}.{region}.amazonaws.com"
 
 
-def _dynamodb(target: str) -> str:
+def _without_region(name, region, environ, path) -> str:
+    return f"{name}.amazonaws.com"
+
+
+def _on_api_aws(name, region, environ, path) -> str:
+    return f"{name}.{region}.api.aws"
+
+
+def _mediastore_data(name, region, environ, path) -> str | None:
+    """Every MediaStore API call has a target; a call without one is MediaStore Data's."""
+    return None if environ.get("HTTP_X_AMZ_TARGET") else f"data.{name}.{region}.amazonaws.com"
+
+
+def _dynamodb(name, region, environ, path) -> str:
+    target = environ["HTTP_X_AMZ_TARGET"]
     if target.startswith("DynamoDBStreams"):
         return "dynamodbstreams"
     version = target.split("_")[1].split(".")[0]  # DynamoDB_20120810.ListTables
     return "dynamodb_v20111205" if version <= DYNAMODB_OLD_API else "dynamodb"
 
 
-def _sharing_api(signing_name: str, region: str, environ) -> str:
-    """The API whose routes know the request's method and path (the signing name if none does)."""
+def _sagemaker(name, region, environ, path) -> str:
+    if path.endswith("invocations"):
+        return f"runtime.{name}.{region}.amazonaws.com"
+    if path.endswith("BatchPutMetrics"):
+        return f"metrics.{name}.{region}.amazonaws.com"
+    return f"api.{name}.{region}.amazonaws.com"
+
+
+def _ingest(name, region, environ, path) -> str:
+    return f"ingest.{name}.{region}.amazonaws.com"
+
+
+def _s3_control(name, region, environ, path) -> str | None:
+    if path.startswith("/v20180820/") or "s3-control" in environ.get("HTTP_HOST", ""):
+        return "s3control"
+    return None
+
+
+def _ses_v2(name, region, environ, path) -> str | None:
+    return "sesv2" if path.startswith("/v2/") else None
+
+
+def _memory_db(name, region, environ, path) -> str:
+    return f"memory-db.{region}.amazonaws.com"
+
+
+def _sharing_api(name, region, environ, path) -> str:
+    """The API whose routes know the request's method and path (the signing name's if none does)."""
     from importlib import import_module
 
     from moto.core.request import Request
 
-    for api, module, handler_class in SHARED_SIGNING_NAMES[signing_name]:
+    for api, module, handler_class in SHARED_SIGNING_NAMES[name]:
         handler = getattr(import_module(module), handler_class)()
         handler.region = region
         if handler._get_action_from_method_and_request_uri(Request(environ.copy())):
-            return api
-    return signing_name
+            return f"{api}.{region}.amazonaws.com"
+    return f"{name}.{region}.amazonaws.com"
+
+
+# Services whose host moto's server names by more than the signing name and region.
+HOST_RULES = {
+    "budgets": _without_region,
+    "cloudfront": _without_region,
+    "aidevops": _on_api_aws,
+    "dsql": _on_api_aws,
+    "s3vectors": _on_api_aws,
+    "mediastore": _mediastore_data,
+    "dynamodb": _dynamodb,
+    "sagemaker": _sagemaker,
+    "timestream": _ingest,
+    "s3": _s3_control,
+    "ses": _ses_v2,
+    "memorydb": _memory_db,
+    **dict.fromkeys(SHARED_SIGNING_NAMES, _sharing_api),
+}
 
 
 @lru_cache(maxsize=1024)  # hosts are built from verified signing names and regions: few

@@ -1,22 +1,26 @@
-"""moto's views served without Flask's dispatch answer exactly as through Flask.
+"""moto's views served without Flask answer exactly as moto's server (a Flask app) answers.
 
-`lab/moto/views.py` matches moto's routes and calls its handlers itself, to spare every request
-Flask's per-request machinery. Each request below is answered twice, once that way and once
-through moto's Flask app, and the two answers must be the same bytes: status, every header,
-body. The one intended difference is Flask-CORS's `Access-Control-Allow-Origin: *`, which AWS
-does not send (S3 sends CORS headers only as a bucket's CORS configuration says).
+`lab/moto/views.py` matches moto's routes and calls its handlers itself, without Flask. Each
+request below is answered twice, once that way and once by moto's own Flask app for the service
+(`create_backend_app`, with the lab's request class), and the two answers must be the same bytes:
+status, every header, body. The one intended difference is Flask-CORS's
+`Access-Control-Allow-Origin: *`, which AWS does not send (S3 sends CORS headers only as a
+bucket's CORS configuration says).
 """
 
 from __future__ import annotations
 
 import io
 import re
+from functools import cache
 
 import pytest
 from botocore.config import Config
+from flask import Request as FlaskRequest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from werkzeug.exceptions import NotFound
+from moto.moto_server.werkzeug_app import create_backend_app
+from werkzeug.exceptions import HTTPException
 
 from iamlab.lab.moto import views
 
@@ -24,8 +28,30 @@ NO_RETRY = Config(retries={"max_attempts": 0})
 CORS = "access-control-allow-origin"
 
 
-def _no_route(*args):
-    raise NotFound()
+@cache
+def _flask_app(backend: str, request_class):
+    app = create_backend_app(backend)
+    app.request_class = type(f"Flask{request_class.__name__}", (request_class, FlaskRequest), {})
+    return app
+
+
+def _through_flask(routes, environ, request_class, on_view=None):
+    """moto's server's answer: its Flask app, told the handler's name as the lab's views are."""
+    app = _flask_app(routes.backend, request_class)
+    try:
+        endpoint, _ = app.url_map.bind_to_environ(environ).match()
+    except HTTPException:
+        pass
+    else:
+        if on_view is not None:
+            on_view(app.view_functions[endpoint].callback)
+    captured = {}
+
+    def start_response(status, headers, exc_info=None):
+        captured["status"], captured["headers"] = int(status.split(" ", 1)[0]), headers
+
+    body = b"".join(app(environ, start_response))
+    return captured["status"], captured["headers"], body
 
 
 @pytest.fixture
@@ -42,7 +68,7 @@ def both_ways(lab, monkeypatch):
 
         direct = handle(fresh())
         with monkeypatch.context() as patch:
-            patch.setattr(views, "_endpoint", _no_route)
+            patch.setattr(views, "serve", _through_flask)
             through_flask = handle(fresh())
         pairs.append((direct, through_flask))
         return direct
@@ -106,6 +132,11 @@ def test_query_json_and_rest_json_answers_are_the_same_bytes(lab, both_ways):
         dynamodb.describe_table(TableName="missing")
     admin.client("sqs", config=NO_RETRY).list_queues()
     admin.client("lambda", config=NO_RETRY).list_functions()
+    admin.client("sesv2", config=NO_RETRY).list_email_identities()
+    kms = admin.client("kms", config=NO_RETRY)
+    kms.list_keys()
+    with pytest.raises(kms.exceptions.NotFoundException):
+        kms.describe_key(KeyId="alias/missing")
     _assert_same(both_ways)
 
 

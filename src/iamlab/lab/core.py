@@ -18,7 +18,6 @@ import boto3
 from botocore.config import Config
 from moto.core.base_backend import BackendDict
 from moto.moto_api._internal import mock_random
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from iamlab.i18n import _
 from iamlab.lab import folder
@@ -72,7 +71,7 @@ class Lab:
             BackendDict.reset()
             mock_random.seed(secrets.randbits(128))  # keys, secrets and tokens differ in every lab
             self._folder = folder.create()
-            self.front = Front(self, DomainDispatcherApplication(create_backend_app))
+            self.front = Front(self)
             self._server = serve(LOOPBACK, port, self.front, "iamlab-server")
             self.port = self._server.server_address[1]
             self._authority = Authority(os.path.join(self._folder, "tls"))

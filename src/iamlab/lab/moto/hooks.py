@@ -16,7 +16,9 @@ import sys
 import threading
 import types
 
+import moto.backend_index as moto_backend_index
 import moto.backends as moto_backends
+import moto.core as moto_core
 import moto.core.authorization as moto_authorization
 import moto.core.base_backend as moto_base_backend
 import moto.core.exceptions as moto_exceptions
@@ -28,7 +30,6 @@ import moto.core.utils as moto_utils
 import moto.iam.models as moto_iam_models
 import moto.iam.responses as moto_iam_responses
 import moto.moto_api._internal as moto_internal
-import moto.moto_server.werkzeug_app as moto_werkzeug_app
 import moto.organizations.exceptions as moto_organizations_exceptions
 import moto.organizations.models as moto_organizations_models
 import moto.organizations.responses as moto_organizations_responses
@@ -98,13 +99,16 @@ TOUCH_POINTS = (
     (moto_organizations_exceptions, "PolicyTypeNotEnabledException"),
     (moto_base_backend, "BackendDict"),  # core.py, wire/: the server moto runs
     (moto_internal, "mock_random"),
-    (moto_werkzeug_app, "DomainDispatcherApplication"),
-    (moto_werkzeug_app, "create_backend_app"),
-    (moto_werkzeug_app, "BackendRequest"),
-    (moto_werkzeug_app, "MotoRequestHandler"),
-    (moto_utils, "convert_to_flask_response"),  # moto/views.py: each route's handler, served directly
+    (moto_request, "Request"),  # wire/front.py: the request moto's handlers read
+    (moto_request, "PRESERVED_HEADER_NAMES_ENVIRON_KEY"),  # wire/serving.py: underscored S3 metadata
+    (moto_request, "environ_key_for_header"),
+    (moto_request, "should_preserve_original_header_name"),
+    (moto_backend_index, "backend_url_patterns"),  # moto/dispatch.py: the backend of a signing name
+    (moto_backends, "list_of_moto_modules"),
+    (moto_core, "DEFAULT_ACCOUNT_ID"),  # moto/routes.py: the backend moto's server reads routes from
+    (moto_base_backend.BaseBackend, "flask_paths"),
+    (moto_responses.BaseResponse, "_get_action_from_method_and_request_uri"),  # dispatch: Bedrock's APIs
     (moto_request, "EnvironHeaders"),  # wire/front.py: moto's header view, read once per request
-    (moto_request, "PRESERVED_HEADER_NAMES_ENVIRON_KEY"),
 )
 
 _installed = False
@@ -130,6 +134,12 @@ LAZY_TOUCH_POINTS = (
     ("moto.kms.utils", "_deserialize_ciphertext_blob"),  # services/kms.py: the key a ciphertext names
     ("moto.secretsmanager.models", "_matches"),  # services/secretsmanager.py: BatchGetSecretValue filters
     ("moto.dynamodb.models.table", "ResourcePolicy"),  # services/dynamodb.py: a stream's policy
+    # moto/dispatch.py: the APIs that share a signing name, told apart by their handlers' routes
+    ("moto.bedrock.responses", "BedrockResponse"),
+    ("moto.bedrockagent.responses", "AgentsforBedrockResponse"),
+    ("moto.bedrockruntime.responses", "BedrockRuntimeResponse"),
+    ("moto.bedrockagentcore.responses", "BedrockAgentCoreResponse"),
+    ("moto.bedrockagentcorecontrol.responses", "BedrockAgentCoreControlResponse"),
 )
 
 

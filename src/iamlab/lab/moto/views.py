@@ -1,75 +1,51 @@
-"""moto's views, served without Flask's per-request machinery.
+"""moto's views, served without Flask.
 
 moto's server wraps every handler in a Flask app. For each request Flask pushes an app and a
 request context, opens a session, runs before/after hooks (Flask-CORS among them), and finalizes
-a response object: about a twentieth of a lab request, none of which moto's handlers use (they
-take the request, the URL and the headers as arguments). The lab matches the route with the app's
-own route map, calls the handler as moto's `convert_to_flask_response` does, and answers with the
-same werkzeug response object Flask would send (tests/lab/test_views.py compares the bytes).
+a response object: none of which moto's handlers use (they take the request, the URL and the
+headers as arguments), and importing Flask alone was 8% of a lab's start. The lab matches
+the route with moto's own route table (`routes.py`), calls the handler as moto's
+`convert_to_flask_response` does, and answers with the same bytes Flask would send
+(tests/lab/test_views.py compares them with moto's Flask app).
 
-Two things Flask adds are left out on purpose:
-- Flask-CORS's `Access-Control-Allow-Origin` on every answer. AWS sends CORS headers only where a
-  service's own CORS configuration says so (S3 bucket CORS, which moto's S3 handler sets itself),
-  and a browser's unsigned preflight never gets past the lab's front door anyway.
-- Anything a route cannot match (404, 405, a redirect to merged slashes) goes to the Flask app as
-  before, so those rare answers stay exactly Flask's.
+One thing Flask adds is left out on purpose: Flask-CORS's `Access-Control-Allow-Origin` on every
+answer. AWS sends CORS headers only where a service's own CORS configuration says so (S3 bucket
+CORS, which moto's S3 handler sets itself), and a browser's unsigned preflight never gets past
+the lab's front door anyway.
 """
 
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
-from flask import Response
-from moto.core.utils import convert_to_flask_response
 from werkzeug.exceptions import HTTPException
 from werkzeug.utils import get_content_type
+from werkzeug.wrappers import Response
 
 Answer = tuple[int, list[tuple[str, str]], bytes]
 
 
-def serve(app, environ, on_view=None) -> Answer:
-    """moto's answer to the WSGI request `environ`, from the Flask `app` moto built for a service.
+class MotoResponse(Response):
+    """The response Flask built from a handler's answer: HTML unless the handler names a type."""
 
-    `on_view(callback)` runs once the handler is known, before it runs."""
+    default_mimetype = "text/html"
+
+
+def serve(routes, environ, request_class, on_view=None) -> Answer:
+    """moto's answer to the WSGI request `environ`, by the handler `routes` (`routes.of(backend)`)
+    names, given a `request_class` request. `on_view(handler)` runs once the handler is known,
+    before it runs."""
     try:
-        view = app.view_functions[_endpoint(app, environ["PATH_INFO"], environ["REQUEST_METHOD"])]
-    except HTTPException:
-        return _through_flask(app, environ)
-    if not isinstance(view, convert_to_flask_response):  # not one of moto's handlers: Flask serves it
-        return _through_flask(app, environ)
+        handler = routes.handler(_wsgi_text(environ["PATH_INFO"]), environ["REQUEST_METHOD"])
+    except HTTPException as unrouted:  # 404, 405, or a redirect to merged slashes, as a server answers
+        return _wsgi_answer((routes.refusal(environ) or unrouted).get_response(environ), environ)
     if on_view is not None:
-        on_view(view.callback)
-    request = app.request_class(environ)
+        on_view(handler)
+    request = request_class(environ)
     try:
-        result = _call(view.callback, request)
+        result = _call(handler, request)
     except HTTPException as error:  # as Flask answers an HTTP error a handler raises
         return _wsgi_answer(error.get_response(environ), environ)
     return _plain_answer(request.method, *result) or _wsgi_answer(_response(request, *result), environ)
-
-
-def _endpoint(app, path: str, method: str) -> str:
-    """The endpoint moto's route map gives this path and method. A learner repeats the same few
-    paths, so matches are remembered per app (a bounded table; only the endpoint, which depends
-    on nothing else)."""
-    seen = app.extensions.setdefault("iamlab.endpoints", {})
-    endpoint = seen.get((path, method))
-    if endpoint is None:
-        endpoint, _ = _routes(app).match(_wsgi_text(path), method)
-        if len(seen) >= _ENDPOINTS_KEPT:
-            seen.clear()
-        seen[path, method] = endpoint
-    return endpoint
-
-
-_ENDPOINTS_KEPT = 1024
-
-
-def _routes(app):
-    """The app's routes, bound once. moto's routes name no host or subdomain, so matching needs only
-    the path and method; building a redirect (which needs the host) is left to Flask."""
-    routes = app.extensions.get("iamlab.routes")
-    if routes is None:
-        routes = app.extensions["iamlab.routes"] = app.url_map.bind("localhost", subdomain="")
-    return routes
 
 
 def _wsgi_text(value: str) -> str:
@@ -77,10 +53,10 @@ def _wsgi_text(value: str) -> str:
     return value.encode("latin-1").decode(errors="replace")
 
 
-def _call(callback, request) -> tuple:
+def _call(handler, request) -> tuple:
     """The handler's (status, headers, content), called as moto's `convert_to_flask_response` does."""
     try:
-        result = callback(request, request.raw_url, dict(request.headers.items()))
+        result = handler(request, request.raw_url, dict(request.headers.items()))
     except ClientError as error:
         result = 400, {}, error.response["Error"]["Message"]
     return result if len(result) == 3 else (200, {}, result)
@@ -88,7 +64,7 @@ def _call(callback, request) -> tuple:
 
 def _response(request, status, headers, content) -> Response:
     """The response moto's `convert_to_flask_response` builds from a handler's result."""
-    response = Response(response=content, status=status, headers=headers)
+    response = MotoResponse(response=content, status=status, headers=headers)
     if request.method == "HEAD" and "content-length" in headers:
         response.headers["Content-Length"] = headers["content-length"]
     return response
@@ -131,7 +107,7 @@ def _plain_answer(method: str, status, headers: dict, content) -> Answer | None:
 
 
 _REDIRECTING = frozenset({"location", "content-location"})  # werkzeug rewrites these as URIs
-_DEFAULT_TYPE = get_content_type(Response.default_mimetype, "utf-8")
+_DEFAULT_TYPE = get_content_type(MotoResponse.default_mimetype, "utf-8")
 
 
 def _wsgi_answer(response, environ) -> Answer:
@@ -143,18 +119,3 @@ def _wsgi_answer(response, environ) -> Answer:
         if hasattr(app_iter, "close"):
             app_iter.close()
     return int(status.split(" ", 1)[0]), headers, body
-
-
-def _through_flask(app, environ) -> Answer:
-    captured = {}
-
-    def start_response(status, headers, exc_info=None):
-        captured["status"], captured["headers"] = int(status.split(" ", 1)[0]), headers
-
-    chunks = app(environ, start_response)
-    try:
-        body = b"".join(chunks)
-    finally:
-        if hasattr(chunks, "close"):
-            chunks.close()
-    return captured["status"], captured["headers"], body

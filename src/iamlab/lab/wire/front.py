@@ -19,12 +19,11 @@ from functools import cached_property
 
 from botocore.model import OperationNotFoundError
 from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY, EnvironHeaders
-from moto.moto_server.werkzeug_app import BackendRequest
+from moto.core.request import Request as MotoRequest
 from werkzeug.datastructures import EnvironHeaders as WerkzeugEnvironHeaders
-from werkzeug.wrappers import Request as WerkzeugRequest
 
 from iamlab.lab.journal import Entry
-from iamlab.lab.moto import backends, hooks, views
+from iamlab.lab.moto import backends, dispatch, hooks, routes, views
 from iamlab.lab.services.registry import service_of, wire_protocol
 from iamlab.lab.wire import errors, sigv4, streaming
 from iamlab.lab.wire import request as wire
@@ -55,10 +54,8 @@ class Call:
 class Front:
     """WSGI app: authenticate, then let moto (with the gate hooked in) serve the request."""
 
-    def __init__(self, lab, dispatcher):
+    def __init__(self, lab):
         self.lab = lab
-        self.dispatcher = dispatcher
-        self._apps: dict[str, object] = {}  # moto's routing host -> its Flask app (its lookup is slow)
 
     def __call__(self, environ, start_response):
         status, headers, body = self.handle(environ)
@@ -171,38 +168,25 @@ class Front:
         return status, out_headers, body
 
     def _run_moto(self, claim, environ, protocol: str | None) -> tuple[int, dict[str, str], bytes]:
-        app = self._app_for(claim, environ, protocol)
-        status, headers, body = views.serve(app, environ, hooks.route_chosen)
+        # S3's REST protocol stores any body as sent
+        request_class = _BodyAsSent if protocol == "s3" else _LabRequest
+        status, headers, body = views.serve(
+            routes.of(self._backend_for(claim, environ, protocol)), environ, request_class, hooks.route_chosen
+        )
         return status, dict(headers), body
 
-    def _app_for(self, claim, environ, protocol: str | None):
-        """moto's app for the service the lab authenticated, never one chosen by another header.
-
-        moto's router reads the first `Credential=` of the Authorization header (or guesses from
-        the body when there is none); it is shown exactly the one scope the lab verified.
-        """
-        probe = environ
-        if environ.get("HTTP_AUTHORIZATION") != claim.authorization:  # a presigned URL, or a second header
-            probe = dict(environ, HTTP_AUTHORIZATION=claim.authorization)
+    def _backend_for(self, claim, environ, protocol: str | None) -> str:
+        """moto's backend for the service the lab authenticated: chosen by the very credential scope
+        the lab verified, never by another header."""
         try:
-            host = self.dispatcher.infer_service_region_host(probe, environ.get("PATH_INFO", ""))
+            backend = dispatch.backend_for(claim.service, claim.region, environ)
         except (LookupError, AttributeError, ValueError):  # e.g. an X-Amz-Target of another service
             raise refusal("not_served", protocol) from None
-        app = self._apps.get(host)
-        if app is None:
-            backend = self.dispatcher.get_backend_for_host(host)
-            if backend is None or backend in _CONTROL_APPS:
-                raise AWSError(
-                    "UnknownOperationException", f"The lab does not serve the {claim.service} API.", 404
-                )
-            with self.dispatcher.lock:
-                app = self.dispatcher.app_instances.get(backend)
-                if app is None:
-                    app = self.dispatcher.app_instances[backend] = self.dispatcher.create_app(backend)
-                    # S3's REST protocol stores any body as sent
-                    app.request_class = _BodyAsSent if protocol == "s3" else _LabRequest
-            app = self._apps.setdefault(host, app)
-        return app
+        if backend is None or backend in _CONTROL_APPS:
+            raise AWSError(
+                "UnknownOperationException", f"The lab does not serve the {claim.service} API.", 404
+            )
+        return backend
 
     def _record_refusal(self, error: AWSError, headers, request_id: str) -> None:
         self.lab.journal.record(
@@ -253,13 +237,10 @@ def _as_plain_upload(environ, trailers: dict[str, str]) -> None:
             environ["HTTP_" + name.upper().replace("-", "_")] = value
 
 
-class _LabRequest(BackendRequest):
-    """moto's request, without the helper Flask's debug mode (moto's apps run in it) builds for
-    every form read: a new class per request, which only rewords a KeyError moto never provokes
-    (it indexes `files` only when there are some)."""
+class _LabRequest(MotoRequest):
+    """moto's request as its server builds it (one that came over HTTP, `from_wsgi_server`)."""
 
-    def _load_form_data(self) -> None:
-        WerkzeugRequest._load_form_data(self)
+    from_wsgi_server = True
 
     def __init__(self, environ, *args, **kwargs) -> None:
         super().__init__(environ, *args, **kwargs)
@@ -273,7 +254,7 @@ class _LabRequest(BackendRequest):
 
     # moto re-derives these from the environ each time it reads them (several times per request);
     # the request's URL never changes while it is served.
-    raw_path = cached_property(BackendRequest.raw_path.fget)
+    raw_path = cached_property(MotoRequest.raw_path.fget)
 
     @cached_property
     def raw_url(self) -> str:
@@ -281,7 +262,7 @@ class _LabRequest(BackendRequest):
         `url_root` does, and costs a fortieth of a request); other hosts take moto's way."""
         host = self.host
         if self.root_path or "%" in host or "xn--" in host.lower():
-            return BackendRequest.raw_url.fget(self)
+            return MotoRequest.raw_url.fget(self)
         url = f"{self.scheme}://{host}{self.raw_path}"
         return f"{url}?{self.query_string.decode()}" if self.query_string else url
 

@@ -1,14 +1,18 @@
-"""How the lab's sockets are served: werkzeug's request handler as moto uses it, quietly, on a thread."""
+"""How the lab's sockets are served: werkzeug's request handler, quietly, on a thread."""
 
 from __future__ import annotations
 
 import threading
 
-from moto.moto_server.werkzeug_app import MotoRequestHandler
-from werkzeug.serving import make_server
+from moto.core.request import (
+    PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+    environ_key_for_header,
+    should_preserve_original_header_name,
+)
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 
-class QuietHandler(MotoRequestHandler):
+class QuietHandler(WSGIRequestHandler):
     """Serve without printing an access log line into the learner's notebook.
 
     A client that declares a body and then stalls must not hold a server thread for ever:
@@ -20,6 +24,32 @@ class QuietHandler(MotoRequestHandler):
 
     def log_request(self, *args, **kwargs):
         pass
+
+    def make_environ(self):
+        environ = super().make_environ()
+        keep_underscored_names(environ, self.headers.items())
+        return environ
+
+
+def keep_underscored_names(environ, headers) -> None:
+    """Put back the S3 metadata headers werkzeug drops for an underscore in their names.
+
+    WSGI spells `x-amz-meta-my_key` and `x-amz-meta-my-key` alike, so werkzeug's server drops
+    every underscored header lest it pass for the dashed one. S3 keeps the two apart in an object's
+    metadata, so these go into the environ with their names as sent (moto's `Request.headers` reports
+    them so), unless a dashed header of the same WSGI name came too: that one keeps its place.
+    """
+    headers = list(headers)
+    dashed = {environ_key_for_header(name) for name, _ in headers if "_" not in name}
+    names: dict[str, str] = {}
+    values: dict[str, list[str]] = {}
+    for name, value in headers:
+        key = environ_key_for_header(name)
+        if should_preserve_original_header_name(name) and key not in dashed:
+            names.setdefault(key, name)
+            values.setdefault(key, []).append(value.replace("\r\n", ""))
+    environ.update((key, ",".join(each)) for key, each in values.items())
+    environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = names
 
 
 def serve(host: str, port: int, app, name: str, handler: type[QuietHandler] = QuietHandler):

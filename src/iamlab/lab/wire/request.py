@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
+from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
+
 from iamlab.lab.wire import sigv4
 from iamlab.lab.wire.errors import AWSError, refusal
 
@@ -64,10 +66,14 @@ def read_request(environ) -> WireRequest:
 
 
 def _headers(environ) -> dict[str, str]:
+    """The headers by lower-case name, as the client sent and signed them: an S3 metadata header
+    whose name has an underscore (`x-amz-meta-my_key`) keeps it (see `serving.keep_underscored_names`)."""
     headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
     for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         if environ.get(key):
             headers[key.replace("_", "-").lower()] = environ[key]
+    for key, name in (environ.get(PRESERVED_HEADER_NAMES_ENVIRON_KEY) or {}).items():
+        headers[name.lower()] = headers.pop(key[5:].replace("_", "-").lower(), environ.get(key, ""))
     return headers
 
 
@@ -134,4 +140,3 @@ def _read_exactly(stream, length: int) -> bytes:
         parts.append(part)
         remaining -= len(part)
     return b"".join(parts)
-

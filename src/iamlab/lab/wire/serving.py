@@ -40,6 +40,8 @@ def keep_underscored_names(environ, headers) -> None:
     them so), unless a dashed header of the same WSGI name came too: that one keeps its place.
     """
     headers = list(headers)
+    if not any("_" in name for name, _ in headers):
+        return  # nearly every request: nothing to keep
     dashed = {environ_key_for_header(name) for name, _ in headers if "_" not in name}
     names: dict[str, str] = {}
     values: dict[str, list[str]] = {}

@@ -13,6 +13,8 @@ from urllib.parse import unquote_to_bytes, urlsplit
 
 from botocore.awsrequest import AWSResponse
 
+from iamlab.lab.wire.serving import keep_underscored_names
+
 
 class _Raw(io.BytesIO):
     """The minimal raw-stream interface botocore reads a response body through."""
@@ -63,13 +65,19 @@ def environ_for(request, host: str, port: int) -> dict:
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
     }
-    for name, value in request.headers.items():
-        value = value.decode() if isinstance(value, bytes) else value
+    headers = [
+        (name, value.decode() if isinstance(value, bytes) else value)
+        for name, value in request.headers.items()
+    ]
+    for name, value in headers:
         key = name.upper().replace("-", "_")
+        if "_" in name:  # as a server over a socket: see `keep_underscored_names`
+            continue
         if key == "CONTENT_TYPE":
             environ["CONTENT_TYPE"] = value
         elif key != "CONTENT_LENGTH":
             environ[f"HTTP_{key}"] = value
+    keep_underscored_names(environ, headers)
     return environ
 
 

@@ -1,6 +1,7 @@
 """The article with the AWS CLI v2 (Debian's awscli package, and a current one), as a learner's own
 terminal has it: with --endpoint-url, and without it, when the lab answers for AWS's own hostnames."""
 
+import json
 import os
 import re
 import shutil
@@ -124,3 +125,15 @@ def test_head_object_of_a_missing_key(lab, aws_v2, may_list):
         else "(403) when calling the HeadObject operation: Forbidden"
     )
     assert code == 254 and err == f"An error occurred {expected}"
+
+
+def test_ses_list_calls(lab, aws_v2):
+    """`aws sesv2 list-email-identities` and `aws ses list-identities` answer as AWS does, whichever
+    route the CLI's model gives the v2 call (`GET /v2/email/identities` in 2.9, a `POST` today)."""
+    lab.admin_session().client("ses").verify_email_identity(EmailAddress="news@example.com")
+    run = _runner(aws_v2, lab.endpoint_url if _version(aws_v2) < (2, 13) else None)
+    names = ("--query", "EmailIdentities[].IdentityName")
+    code, out, err = run(lab.env(), "sesv2", "list-email-identities", *names)
+    assert (code, json.loads(out)) == (0, ["news@example.com"]), err
+    code, out, err = run(lab.env(), "ses", "list-identities")
+    assert (code, json.loads(out)) == (0, {"Identities": ["news@example.com"]}), err

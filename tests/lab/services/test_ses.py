@@ -6,9 +6,14 @@ identity's ARN." (AWS Knowledge Center, "How do I resolve a 554 Access denied er
 an email from my IAM user in Amazon SES?")
 """
 
+import json
+import types
+from urllib.parse import quote
+
 import pytest
 
 from tests.lab.helpers import allow, deny, doc, error_code, error_of
+from tests.lab.raw_http import send, signed
 from tests.lab.services.common import ACCOUNT, REGION, as_principal, client_of, user_arn
 
 IDENTITY = f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/"
@@ -149,3 +154,44 @@ def test_another_account_sends_from_an_identity_only_when_both_policies_allow(la
     send()
     iam.delete_user_policy(UserName="carol", PolicyName="send")
     assert error_code(send) == "AccessDenied"
+
+
+def _key_of_new_user(lab, name):
+    iam = lab.admin_session().client("iam")
+    iam.create_user(UserName=name)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return types.SimpleNamespace(access_key_id=key["AccessKeyId"], secret_access_key=key["SecretAccessKey"])
+
+
+def _v2_get(lab, path, key):
+    return send(lab, "GET", path, signed(lab, "GET", path, key=key, service="ses"))
+
+
+def test_api_v2_lists_on_the_routes_older_clients_call(lab, identities):
+    """AWS still serves SES v2's list operations on their first routes (the API Reference:
+    "GET /v2/email/identities?NextToken=NextToken&PageSize=PageSize HTTP/1.1"), which Debian's
+    AWS CLI 2.9 calls; moto's model knows only their new ones (`POST /v2/email/list-identities`).
+    Each is served and decided as the operation it is."""
+    v2 = lab.admin_session().client("sesv2")
+    v2.create_configuration_set(ConfigurationSetName="team-news")
+    v2.create_contact_list(ContactListName="readers")
+    v2.create_contact(ContactListName="readers", EmailAddress="reader@example.net")
+    admin = lab.admin_keys
+
+    reply = _v2_get(lab, "/v2/email/identities?PageSize=2", admin)
+    assert reply.status == 200, reply.body
+    listed = json.loads(reply.body)
+    assert len(listed["EmailIdentities"]) == 2 and listed["NextToken"]
+    after = quote(listed["NextToken"])
+    rest = json.loads(_v2_get(lab, f"/v2/email/identities?NextToken={after}", admin).body)
+    names = {each["IdentityName"] for each in listed["EmailIdentities"] + rest["EmailIdentities"]}
+    assert names == {"news@example.com", "billing@example.com", "example.org"}
+    reply = _v2_get(lab, "/v2/email/configuration-sets", admin)
+    assert json.loads(reply.body)["ConfigurationSets"] == ["team-news"]
+    reply = _v2_get(lab, "/v2/email/contact-lists/readers/contacts", admin)
+    assert [c["EmailAddress"] for c in json.loads(reply.body)["Contacts"]] == ["reader@example.net"]
+
+    key = _key_of_new_user(lab, "mina")
+    reply = _v2_get(lab, "/v2/email/identities", key)
+    assert (reply.status, reply.code) == (403, "AccessDeniedException")
+    assert "ses:ListEmailIdentities" in reply.message

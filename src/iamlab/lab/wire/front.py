@@ -23,7 +23,7 @@ from moto.core.request import Request as MotoRequest
 from werkzeug.datastructures import EnvironHeaders as WerkzeugEnvironHeaders
 
 from iamlab.lab.journal import Entry
-from iamlab.lab.moto import backends, dispatch, hooks, routes, views
+from iamlab.lab.moto import backends, dispatch, hooks, moved_routes, routes, views
 from iamlab.lab.services.registry import service_of, wire_protocol
 from iamlab.lab.wire import errors, sigv4, streaming
 from iamlab.lab.wire import request as wire
@@ -170,9 +170,9 @@ class Front:
     def _run_moto(self, claim, environ, protocol: str | None) -> tuple[int, dict[str, str], bytes]:
         # S3's REST protocol stores any body as sent
         request_class = _BodyAsSent if protocol == "s3" else _LabRequest
-        status, headers, body = views.serve(
-            routes.of(self._backend_for(claim, environ, protocol)), environ, request_class, hooks.route_chosen
-        )
+        backend = self._backend_for(claim, environ, protocol)
+        moved_routes.modernize(backend, environ)
+        status, headers, body = views.serve(routes.of(backend), environ, request_class, hooks.route_chosen)
         return status, dict(headers), body
 
     def _backend_for(self, claim, environ, protocol: str | None) -> str:

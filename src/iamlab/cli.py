@@ -24,6 +24,7 @@ EXPORTED = (
     "AWS_PAGER",
     "AWS_CA_BUNDLE",
     "NODE_EXTRA_CA_CERTS",
+    "CURL_CA_BUNDLE",
     "HTTP_PROXY",
     "HTTPS_PROXY",
     "ALL_PROXY",

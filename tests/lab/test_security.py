@@ -21,6 +21,7 @@ from tests.lab.helpers import allow, doc
 from tests.lab.raw_http import (
     UnsignedPayload,
     UnsignedTrailer,
+    lab_time,
     presigned,
     put_framed,
     send,
@@ -502,6 +503,32 @@ def test_curl_form_typed_put_and_presigned_get(lab, article, tmp_path):
     )
     assert got.returncode == 0 and got.stdout == PAYLOAD
 
+
+
+def test_curl_opens_a_presigned_url_at_aws_hostname_only_in_lab_env(lab, article):
+    """The AWS CLI before 2.13 presigns for AWS's hostname (`https://BUCKET.s3.REGION.amazonaws.com/…`);
+    `curl "$URL"` in lab.env() reaches the lab's proxy, which answers over TLS with the lab's
+    certificate: lab.env() makes curl trust it (CURL_CA_BUNDLE), and nothing else does."""
+    import subprocess
+
+    from botocore.auth import S3SigV4QueryAuth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    curl = _curl()
+    key = admin_key(lab)
+    lab.admin_session().client("s3").put_object(Bucket=article.bucket, Key="shared.txt", Body=b"hello")
+    request = AWSRequest("GET", f"https://{article.bucket}.s3.{lab.region}.amazonaws.com/shared.txt")
+    with lab_time(lab):
+        S3SigV4QueryAuth(Credentials(key.access_key_id, key.secret_access_key), "s3", lab.region).add_auth(
+            request
+        )
+    env = lab.env()
+    got = subprocess.run([curl, "-sS", "--fail", request.url], capture_output=True, timeout=60, env=env)
+    assert (got.returncode, got.stdout) == (0, b"hello"), got.stderr
+    del env["CURL_CA_BUNDLE"]
+    refused = subprocess.run([curl, "-sS", request.url], capture_output=True, timeout=60, env=env)
+    assert refused.returncode == 60 and refused.stdout == b""  # curl: (60) SSL certificate problem
 
 def test_the_lab_still_answers_after_all_this(lab, article):
     for path in CONTROL_PATHS:

@@ -133,8 +133,9 @@ class Lab:
         models) is the lab's. Every proxy is the lab's own (`wire/proxy.py`), except for 127.0.0.1 and
         localhost: a client that ignores the endpoint and calls AWS's real hostnames is answered by
         the lab, over TLS with a certificate from the lab's authority, which only this environment
-        trusts (AWS_CA_BUNDLE for the CLIs and Python, NODE_EXTRA_CA_CERTS for Node.js). Any other
-        host is refused.
+        trusts (AWS_CA_BUNDLE for the CLIs and boto3, NODE_EXTRA_CA_CERTS for Node.js, CURL_CA_BUNDLE
+        for curl and requests: a presigned URL at AWS's hostname opens in the lab). Any other host
+        is refused.
         """
         env = {k: v for k, v in os.environ.items() if not _lab_managed(k)}
         proxy = self._proxy.proxy_url
@@ -150,6 +151,7 @@ class Lab:
             AWS_EC2_METADATA_DISABLED="true",
             AWS_CA_BUNDLE=self._authority.bundle,
             NODE_EXTRA_CA_CERTS=self._authority.bundle,
+            CURL_CA_BUNDLE=self._authority.bundle,
             AWS_PAGER="",
             TZ=LAB_TIMEZONE,
             PATH=_with_python_scripts(os.environ.get("PATH", "")),
@@ -253,7 +255,7 @@ def _lab_managed(name: str) -> bool:
     return (
         name.startswith("AWS_")
         or name.upper() in (*PROXY_VARIABLES, "NO_PROXY")
-        or name in ("TZ", "PATH", "HOME", "NODE_EXTRA_CA_CERTS")
+        or name in ("TZ", "PATH", "HOME", "NODE_EXTRA_CA_CERTS", "CURL_CA_BUNDLE")
     )
 
 

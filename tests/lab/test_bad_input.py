@@ -168,3 +168,23 @@ def test_even_an_administrator_cannot_assume_a_role_that_does_not_exist(lab):
     )
     assert code == "AccessDenied"
     assert message.endswith("on resource: arn:aws:iam::123456789012:role/Gone")
+
+
+def test_a_header_override_outside_iso_8859_1_is_invalid_argument(lab, article):
+    """S3 answers `response-content-disposition` (any `response-*` header override) that a header
+    cannot carry with InvalidArgument, "Header value cannot be represented using ISO-8859-1.",
+    in the kernel and over HTTP (where the lab's server could not write it, and the client hung)."""
+    s3 = lab.admin_session().client("s3")
+    s3.put_object(Bucket=article.bucket, Key="report.txt", Body=b"hi")
+    korean = 'attachment; filename="보고서.txt"'
+    refused = ("InvalidArgument", "Header value cannot be represented using ISO-8859-1.")
+    object_ = {"Bucket": article.bucket, "Key": "report.txt"}
+    assert error_of(lambda: s3.get_object(**object_, ResponseContentDisposition=korean)) == refused
+    args = ("s3api", "get-object", "--bucket", article.bucket, "--key", "report.txt")
+    code, _out, err = run_aws(lab.env(), *args, "--response-content-disposition", korean, "/dev/null")
+    assert code != 0 and err.endswith("({}) when calling the GetObject operation: {}".format(*refused)), err
+    latin = 'attachment; filename="café.txt"'
+    got = s3.get_object(**object_, ResponseContentDisposition=latin)
+    assert got["ContentDisposition"] == latin
+    code, out, err = run_aws(lab.env(), *args, "--response-content-disposition", latin, "/dev/null")
+    assert code == 0 and json.loads(out)["ContentDisposition"] == latin, err

@@ -124,6 +124,15 @@ ARN = "arn:aws:s3:::"  # a bucket's ARN names no region and no account
 # bucket (GetObject, HeadObject, GetObjectAttributes; HEAD is authorized as GetObject). None of
 # the others (GetObjectAcl, GetObjectTagging, ...) says so: they answer NoSuchKey to anyone.
 HIDES_A_MISSING_KEY = frozenset({"GetObject", "GetObjectAttributes"})
+# GetObject's and HeadObject's parameters that S3 answers as the response header of the same name.
+HEADER_OVERRIDES = (
+    "response-cache-control",
+    "response-content-disposition",
+    "response-content-encoding",
+    "response-content-language",
+    "response-content-type",
+    "response-expires",
+)
 
 
 class S3(Adapter):
@@ -150,6 +159,7 @@ class S3(Adapter):
     def before_action(self, gate, call, handler, op: Operation, params: dict[str, str]) -> None:
         """Bodies S3 refuses before acting: malformed XML configurations, a malformed bucket policy."""
         s3_bodies.check(op.api, handler.method.upper(), getattr(handler, "raw_body", None) or handler.body)
+        _check_header_overrides(handler.querystring or {})
         if op.api == "PutBucketPolicy":
             document = handler.body
             if isinstance(document, bytes):
@@ -160,6 +170,19 @@ class S3(Adapter):
                 raise AWSError("MalformedPolicy", error.message) from None
         if op.api in HIDES_A_MISSING_KEY and not op.also and handler.method.upper() in ("GET", "HEAD"):
             _hide_a_missing_key(gate, call, handler, op)
+
+
+def _check_header_overrides(query: dict) -> None:
+    """An answer's header carries ISO-8859-1 text only; S3 refuses an override beyond it (e.g.
+    `response-content-disposition=attachment; filename="한.txt"`) before it answers."""
+    for name in HEADER_OVERRIDES:
+        for value in query.get(name) or ():
+            try:
+                value.encode("latin-1")
+            except UnicodeEncodeError:
+                raise AWSError(
+                    "InvalidArgument", "Header value cannot be represented using ISO-8859-1.", 400
+                ) from None
 
 
 def _hide_a_missing_key(gate, call, handler, op: Operation) -> None:

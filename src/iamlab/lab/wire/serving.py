@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 
 from moto.core.request import (
@@ -24,6 +25,17 @@ class QuietHandler(WSGIRequestHandler):
 
     def log_request(self, *args, **kwargs):
         pass
+
+    def send_header(self, keyword, value):
+        """HTTP/1.1 carries a header's text as ISO-8859-1. A value beyond it (S3 metadata a presigned
+        URL gave in its query: `x-amz-meta-name=한글`) goes as S3 returns such metadata, an RFC 2047
+        encoded word (`=?UTF-8?B?7ZWc6riA?=`), instead of failing the answer half written."""
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("latin-1")
+            except UnicodeEncodeError:
+                value = f"=?UTF-8?B?{base64.b64encode(value.encode()).decode()}?="
+        super().send_header(keyword, value)
 
     def make_environ(self):
         environ = super().make_environ()

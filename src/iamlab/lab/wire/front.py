@@ -284,6 +284,27 @@ class _HeadersReadOnce(EnvironHeaders):
             seen = self._seen = (len(self.environ), tuple(every))
         return iter(seen[1])
 
+    def _get_key(self, key: str) -> str:
+        """werkzeug's lookup (a name's environ key, then the environ), with the environ key of each
+        name moto asks for (a few dozen lookups per request, of a few fixed names) worked out once."""
+        if type(key) is not str:
+            return super()._get_key(key)
+        environ_key = _ENVIRON_KEYS.get(key)
+        if environ_key is None:
+            environ_key = _environ_key(key)
+            if len(_ENVIRON_KEYS) < 512:  # a bound, should a client's names ever be looked up
+                _ENVIRON_KEYS[key] = environ_key
+        return self.environ[environ_key]
+
+
+def _environ_key(name: str) -> str:
+    key = name.upper().replace("-", "_")
+    return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
+
+
+# The header names looked up so far, by their environ keys.
+_ENVIRON_KEYS: dict[str, str] = {}
+
 
 class _BodyAsSent(_LabRequest):
     """S3 stores any body byte for byte: a form content type (curl -d, urllib) is data, not fields.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from botocore.model import OperationNotFoundError
-from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY, EnvironHeaders
+from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY, EnvironHeaders, environ_key_for_header
 from moto.core.request import Request as MotoRequest
 from werkzeug.datastructures import EnvironHeaders as WerkzeugEnvironHeaders
 
@@ -234,7 +234,7 @@ def _as_plain_upload(environ, trailers: dict[str, str]) -> None:
         environ.pop(name, None)
     for name, value in trailers.items():
         if name.startswith("x-amz-checksum-"):
-            environ["HTTP_" + name.upper().replace("-", "_")] = value
+            environ[environ_key_for_header(name)] = value
 
 
 class _LabRequest(MotoRequest):
@@ -291,15 +291,10 @@ class _HeadersReadOnce(EnvironHeaders):
             return super()._get_key(key)
         environ_key = _ENVIRON_KEYS.get(key)
         if environ_key is None:
-            environ_key = _environ_key(key)
+            environ_key = environ_key_for_header(key)
             if len(_ENVIRON_KEYS) < 512:  # a bound, should a client's names ever be looked up
                 _ENVIRON_KEYS[key] = environ_key
         return self.environ[environ_key]
-
-
-def _environ_key(name: str) -> str:
-    key = name.upper().replace("-", "_")
-    return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
 
 
 # The header names looked up so far, by their environ keys.

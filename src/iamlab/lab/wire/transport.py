@@ -12,6 +12,7 @@ import sys
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from botocore.awsrequest import AWSResponse
+from moto.core.request import environ_key_for_header
 
 from iamlab.lab.wire.serving import keep_underscored_names
 
@@ -70,13 +71,11 @@ def environ_for(request, host: str, port: int) -> dict:
         for name, value in request.headers.items()
     ]
     for name, value in headers:
-        key = name.upper().replace("-", "_")
         if "_" in name:  # as a server over a socket: see `keep_underscored_names`
             continue
-        if key == "CONTENT_TYPE":
-            environ["CONTENT_TYPE"] = value
-        elif key != "CONTENT_LENGTH":
-            environ[f"HTTP_{key}"] = value
+        key = environ_key_for_header(name)
+        if key != "CONTENT_LENGTH":  # the body's own length is set above
+            environ[key] = value
     keep_underscored_names(environ, headers)
     return environ
 
